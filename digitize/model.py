@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from enum import Enum
+from enum import StrEnum
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field as PydField
+from pydantic import BaseModel, ConfigDict
+from pydantic import Field as PydField
 
 Point = tuple[float, float]
 Polygon = list[tuple[float, float]]
@@ -28,7 +29,7 @@ Polygon = list[tuple[float, float]]
 SCHEMA_VERSION = "1.0"
 
 
-class DocType(str, Enum):
+class DocType(StrEnum):
     """Document types, as in the public output schema (``loai_tai_lieu``)."""
 
     GCN_TRUOC_2009 = "gcn_truoc_2009"
@@ -56,7 +57,7 @@ class DocType(str, Enum):
         )
 
 
-class FieldStatus(str, Enum):
+class FieldStatus(StrEnum):
     """Where a reviewer should look.  ``reviewed`` is set by a human correction."""
 
     EXTRACTED = "extracted"

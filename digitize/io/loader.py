@@ -93,7 +93,9 @@ def check_input(path: str | Path, settings: Settings | None = None) -> InputChec
         head = fh.read(1024)
     media_type = sniff_media_type(head)
     if media_type is None:
-        raise UnsupportedFormat(f"{p}: not a supported image or PDF (its content is not JPEG/PNG/TIFF/BMP/WebP/HEIC/PDF)")
+        raise UnsupportedFormat(
+            f"{p}: not a supported image or PDF (its content is not JPEG/PNG/TIFF/BMP/WebP/HEIC/PDF)"
+        )
     ext = p.suffix.lower()
     if ext and ext in SUPPORTED_EXTENSIONS and ext not in MEDIA_EXTENSIONS[media_type]:
         raise UnsupportedFormat(f"{p}: the name says {ext} but the content is {media_type}")
@@ -161,7 +163,7 @@ def _iter_raster(check: InputCheck, settings: Settings, pages: range | None) -> 
                 exif_orientation = None
                 try:
                     exif_orientation = img.getexif().get(0x0112)
-                except Exception:  # noqa: BLE001 - broken EXIF must not stop the page
+                except Exception:
                     exif_orientation = None
                 img.load()
                 upright = ImageOps.exif_transpose(img) if exif_orientation not in (None, 1) else img
@@ -227,7 +229,7 @@ def _iter_pdf(check: InputCheck, settings: Settings, pages: range | None) -> Ite
             images = convert_from_path(
                 str(p), dpi=settings.pdf_dpi, first_page=index + 1, last_page=index + 1, timeout=300
             )
-        except Exception as exc:  # noqa: BLE001 - pdf2image raises many unrelated types
+        except Exception as exc:
             raise CorruptFile(f"{p}: page {index + 1} cannot be rendered ({exc})") from exc
         if not images:
             raise CorruptFile(f"{p}: page {index + 1} rendered to nothing")

@@ -99,6 +99,6 @@ def available_backends(settings: Settings) -> dict[str, str | None]:
             cls = get_backend_class(name)
             check = getattr(cls, "check_available", None)
             result[name] = check(settings) if callable(check) else None
-        except Exception as exc:  # noqa: BLE001 - report every reason, never crash a listing
+        except Exception as exc:
             result[name] = str(exc)
     return result

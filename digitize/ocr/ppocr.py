@@ -46,8 +46,7 @@ def crop_quad(image: np.ndarray, quad: np.ndarray, pad: float = 0.0) -> np.ndarr
     """
     q = order_quad(quad)
     if pad > 0:
-        height = max(np.linalg.norm(q[0] - q[3]), np.linalg.norm(q[1] - q[2]), 1.0)
-        centre = q.mean(axis=0)
+        height = max(float(np.linalg.norm(q[0] - q[3])), float(np.linalg.norm(q[1] - q[2])), 1.0)
         along = q[1] - q[0]
         along /= max(np.linalg.norm(along), 1e-6)
         across = np.array([-along[1], along[0]], dtype=np.float32)
@@ -57,9 +56,8 @@ def crop_quad(image: np.ndarray, quad: np.ndarray, pad: float = 0.0) -> np.ndarr
              along * grow + across * grow, -along * grow + across * grow],
             dtype=np.float32,
         )
-        _ = centre
-    width = int(round(max(np.linalg.norm(q[0] - q[1]), np.linalg.norm(q[3] - q[2]))))
-    height = int(round(max(np.linalg.norm(q[0] - q[3]), np.linalg.norm(q[1] - q[2]))))
+    width = round(max(np.linalg.norm(q[0] - q[1]), np.linalg.norm(q[3] - q[2])))
+    height = round(max(np.linalg.norm(q[0] - q[3]), np.linalg.norm(q[1] - q[2])))
     width, height = max(width, 1), max(height, 1)
     target = np.array([[0, 0], [width, 0], [width, height], [0, height]], dtype=np.float32)
     matrix = cv2.getPerspectiveTransform(q, target)
@@ -110,8 +108,8 @@ class DbDetector:
     def _resize(self, image: np.ndarray) -> tuple[np.ndarray, float, float]:
         h, w = image.shape[:2]
         scale = min(1.0, self.max_side / max(h, w))
-        nh = max(32, int(round(h * scale / 32)) * 32)
-        nw = max(32, int(round(w * scale / 32)) * 32)
+        nh = max(32, round(h * scale / 32) * 32)
+        nw = max(32, round(w * scale / 32) * 32)
         resized = cv2.resize(image, (nw, nh), interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR)
         return resized, w / nw, h / nh
 
@@ -127,8 +125,7 @@ class DbDetector:
     def detect(self, image: np.ndarray) -> list[tuple[np.ndarray, float]]:
         """Quads (4x2, image coordinates, TL-TR-BR-BL) with their detection scores."""
         prob, sx, sy = self.probability_map(image)
-        mask = (prob > self.threshold).astype(np.uint8)
-        mask = cv2.dilate(mask, np.ones((2, 2), np.uint8))
+        mask = cv2.dilate((prob > self.threshold).astype(np.uint8), np.ones((2, 2), np.uint8))
         contours, _ = cv2.findContours(mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
         h, w = image.shape[:2]
         results: list[tuple[np.ndarray, float]] = []
@@ -207,7 +204,7 @@ class CtcRecognizer:
 
     def recognize(self, crops: list[np.ndarray]) -> list[tuple[str, float, list[float]]]:
         """(text, mean confidence, per-character confidences) for each crop."""
-        results = []
+        results: list[tuple[str, float, list[float]]] = []
         for crop in crops:
             if crop.size == 0 or min(crop.shape[:2]) < 2:
                 results.append(("", 0.0, []))

@@ -1,0 +1,233 @@
+"""The ``digitize`` command line.
+
+Exit codes (:class:`digitize.errors.ExitCode`): 0 all files done; 2 bad arguments;
+3 at least one input could not be read (the others were still processed);
+4 a system package or model is missing; 15 an internal error.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from digitize import __version__
+from digitize.config import Settings
+from digitize.errors import DigitizeError, ExitCode, InputError, MissingDependency
+
+log = logging.getLogger("digitize")
+
+
+def _settings(ctx: click.Context, **overrides: Any) -> Settings:
+    config_file = ctx.find_root().params.get("config")
+    try:
+        return Settings.load(config_file, **overrides)
+    except (OSError, ValueError) as exc:
+        raise click.BadParameter(str(exc), param_hint="--config / DIGITIZE_*") from exc
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="digitize")
+@click.option("--config", type=click.Path(dir_okay=False), default=None, help="TOML settings file.")
+@click.option("-v", "--verbose", count=True, help="More log output (never personal data).")
+def main(config: str | None, verbose: int) -> None:
+    """Vietnamese land certificates and ID cards to Form 01 records, offline."""
+    logging.basicConfig(
+        level=logging.WARNING - 10 * min(verbose, 2), format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+
+
+def _error(message: str) -> None:
+    click.echo(f"digitize: error: {message}", err=True)
+
+
+def _write_csv_fields(docs: list[dict[str, Any]], stream: Any) -> None:
+    writer = csv.writer(stream)
+    writer.writerow(["source", "loai_tai_lieu", "path", "value", "raw", "confidence", "status", "page", "box"])
+    for doc in docs:
+        for f in doc["fields"]:
+            value = f["value"]
+            writer.writerow([
+                doc["source"], doc["loai_tai_lieu"], f["path"],
+                "" if value is None else (json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict)
+                                          else value),
+                f["raw"] or "", f"{f['confidence']:.3f}", f["status"],
+                "" if f["page"] is None else f["page"] + 1,
+                "" if f["box"] is None else " ".join(f"{v:.0f}" for v in f["box"]),
+            ])
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Output file (one input) or folder (one <name>.json per input). Default: standard output.")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
+@click.option("--backend", default=None, help="OCR backend name (digitize backends lists them). Default: default.")
+@click.option("--dpi", type=click.IntRange(50, 1200), default=None, help="PDF rendering resolution.")
+@click.option("--pages", "page_range", default=None, help="PDF/TIFF pages, 1-based: '2' or '1-3'.")
+@click.option("--threads", type=click.IntRange(1, 64), default=None, help="Threads per OCR model.")
+@click.option("--no-preprocess", is_flag=True, help="Skip the image pipeline (for comparison).")
+@click.option("--include-lines", is_flag=True, help="Include every OCR line in the JSON.")
+@click.pass_context
+def extract(
+    ctx: click.Context, files: tuple[Path, ...], output: Path | None, fmt: str, backend: str | None,
+    dpi: int | None, page_range: str | None, threads: int | None, no_preprocess: bool, include_lines: bool,
+) -> None:
+    """Extract Form 01 fields from photos, scans and PDFs (one result per input file)."""
+    from digitize.io.loader import parse_page_range
+    from digitize.ocr.base import create_backend
+    from digitize.pipeline import process_file
+
+    settings = _settings(ctx, backend=backend, pdf_dpi=dpi, threads=threads,
+                         preprocess=False if no_preprocess else None)
+    try:
+        pages = parse_page_range(page_range)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--pages") from exc
+    out_dir: Path | None = None
+    if output is not None and (len(files) > 1 or output.is_dir() or str(output).endswith("/")):
+        out_dir = output
+        out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        engine = create_backend(settings.backend, settings)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--backend") from exc
+    except MissingDependency as exc:
+        _error(str(exc))
+        ctx.exit(ExitCode.MISSING_DEPENDENCY)
+        return
+
+    exit_code = ExitCode.OK
+    results: list[dict[str, Any]] = []
+    try:
+        for path in files:
+            try:
+                doc = process_file(path, engine, settings, pages)
+            except InputError as exc:
+                _error(str(exc))
+                exit_code = max(exit_code, ExitCode.BAD_INPUT)
+                continue
+            except MissingDependency as exc:
+                _error(f"{path}: {exc}")
+                exit_code = max(exit_code, ExitCode.MISSING_DEPENDENCY)
+                continue
+            except DigitizeError as exc:
+                _error(f"{path}: {exc}")
+                exit_code = max(exit_code, ExitCode.INTERNAL_ERROR)
+                continue
+            except Exception as exc:
+                log.exception("internal error on one input")
+                _error(f"{path}: internal error ({type(exc).__name__})")
+                exit_code = max(exit_code, ExitCode.INTERNAL_ERROR)
+                continue
+            result = doc.to_output(include_lines=include_lines)
+            found = sum(1 for f in doc.fields if f.status.value not in ("not_found",))
+            log.info("%s: %s, %d/%d fields found", path.name, doc.loai_tai_lieu.value, found, len(doc.fields))
+            if out_dir is not None and fmt == "json":
+                (out_dir / f"{path.stem}.json").write_text(
+                    json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+            results.append(result)
+    finally:
+        engine.close()
+
+    if fmt == "csv":
+        target = (out_dir / "fields.csv") if out_dir is not None else output
+        if target is None:
+            _write_csv_fields(results, sys.stdout)
+        else:
+            with open(target, "w", encoding="utf-8-sig", newline="") as fh:
+                _write_csv_fields(results, fh)
+    elif out_dir is None:
+        if output is not None:
+            if results:
+                output.write_text(json.dumps(results[0], ensure_ascii=False, indent=2), encoding="utf-8")
+        else:
+            for result in results:
+                click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    ctx.exit(exit_code)
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of a result (record + fields + pages)."""
+    from digitize.schema import result_schema
+
+    click.echo(json.dumps(result_schema(), ensure_ascii=False, indent=2))
+
+
+@main.command()
+@click.pass_context
+def backends(ctx: click.Context) -> None:
+    """List the OCR backends and whether each can run here."""
+    from digitize.ocr.base import available_backends
+
+    for name, problem in available_backends(_settings(ctx)).items():
+        click.echo(f"{name:10s} {'ok' if problem is None else 'unavailable: ' + problem}")
+
+
+@main.group()
+def models() -> None:
+    """Model files: list and verify (nothing is ever downloaded)."""
+
+
+@models.command("list")
+def models_list() -> None:
+    """List every model file in the manifest and where it is on this machine."""
+    from digitize.ocr.models import load_manifest
+
+    for entry in load_manifest():
+        path = entry.path()
+        click.echo(f"{entry.id:28s} {entry.package:22s} {entry.license:11s} {path or 'NOT INSTALLED'}")
+
+
+@models.command("verify")
+@click.option("--all", "check_all", is_flag=True, help="Also fail on missing optional models.")
+@click.pass_context
+def models_verify(ctx: click.Context, check_all: bool) -> None:
+    """Check every model file is present and matches its recorded sha256."""
+    from digitize.ocr.models import verify_models
+
+    failed = False
+    for result in verify_models():
+        entry = result.entry
+        note = "" if result.path is None else str(result.path)
+        if result.status == "ok":
+            click.echo(f"ok        {entry.id:28s} {note}")
+        elif result.status == "missing":
+            fatal = check_all or not entry.optional
+            failed |= fatal
+            click.echo(f"{'MISSING' if fatal else 'absent':9s} {entry.id:28s} (package {entry.package}"
+                       f"{', optional' if entry.optional else ''})")
+        else:
+            failed = True
+            click.echo(f"MISMATCH  {entry.id:28s} {note} sha256 {result.actual_sha256}")
+    ctx.exit(ExitCode.MISSING_DEPENDENCY if failed else ExitCode.OK)
+
+
+def _register_optional_commands() -> None:
+    """Commands whose modules live in their own stage packages."""
+    import importlib
+
+    for module_name, attr in (
+        ("digitize.preprocess.cli", "preprocess_command"),
+        ("digitize.bench.cli", "bench_command"),
+    ):
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        command = getattr(module, attr, None)
+        if isinstance(command, click.Command):
+            main.add_command(command)
+
+
+_register_optional_commands()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,140 @@
+"""Reading order: OCR lines into rows, rows into one searchable text stream.
+
+Label-value extraction works on a :class:`TextStream`: the page's text in reading order,
+with a diacritic-free lower-case shadow of the same length, so a regex found on the
+folded text gives the span of the original text and the lines (and boxes) it came from.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+
+from digitize.model import Line
+
+
+def _centre_y(line: Line) -> float:
+    _x0, y0, _x1, y1 = line.bbox()
+    return (y0 + y1) / 2
+
+
+def _height(line: Line) -> float:
+    _x0, y0, _x1, y1 = line.bbox()
+    return max(1.0, y1 - y0)
+
+
+def group_rows(lines: list[Line]) -> list[list[Line]]:
+    """Group lines whose vertical centres are within half a line height; rows top to bottom, lines left to right."""
+    ordered = sorted((ln for ln in lines if ln.polygon), key=_centre_y)
+    rows: list[list[Line]] = []
+    row_centres: list[float] = []
+    for line in ordered:
+        cy, h = _centre_y(line), _height(line)
+        if rows and abs(cy - row_centres[-1]) <= 0.5 * max(h, np.median([_height(x) for x in rows[-1]])):
+            rows[-1].append(line)
+            row_centres[-1] = float(np.mean([_centre_y(x) for x in rows[-1]]))
+        else:
+            rows.append([line])
+            row_centres.append(cy)
+    return [sorted(row, key=lambda ln: ln.bbox()[0]) for row in rows]
+
+
+@lru_cache(maxsize=4096)
+def fold_char(ch: str) -> str:
+    """One character folded to lower-case ASCII where it is a Vietnamese letter; length kept at 1."""
+    if ch in "đĐ":
+        return "d"
+    base = unicodedata.normalize("NFD", ch)[:1].lower()
+    return base if len(base) == 1 else ch
+
+
+@dataclass
+class Span:
+    """Characters [start, end) of the stream and the pieces of lines they cover."""
+
+    start: int
+    end: int
+    text: str
+    pieces: list[tuple[int, int, int]] = field(default_factory=list)  # (line index, char start, char end)
+
+
+@dataclass
+class TextStream:
+    """Lines in reading order joined into one string; ``folded`` has the same length."""
+
+    lines: list[Line]
+    text: str
+    folded: str
+    line_of_char: list[int]  # line index per char (-1 for separators)
+    offset_in_line: list[int]
+    row_of_line: list[int]
+
+    @classmethod
+    def from_lines(cls, lines: list[Line]) -> TextStream:
+        rows = group_rows(lines)
+        ordered: list[Line] = []
+        row_of_line: list[int] = []
+        chars: list[str] = []
+        line_of_char: list[int] = []
+        offset: list[int] = []
+        for r, row in enumerate(rows):
+            for i, line in enumerate(row):
+                if i > 0:
+                    chars.append(" ")
+                    line_of_char.append(-1)
+                    offset.append(-1)
+                index = len(ordered)
+                ordered.append(line)
+                row_of_line.append(r)
+                for k, ch in enumerate(line.text):
+                    chars.append(ch)
+                    line_of_char.append(index)
+                    offset.append(k)
+            chars.append("\n")
+            line_of_char.append(-1)
+            offset.append(-1)
+        text = "".join(chars)
+        folded = "".join(fold_char(c) for c in text)
+        return cls(ordered, text, folded, line_of_char, offset, row_of_line)
+
+    def span(self, start: int, end: int) -> Span:
+        """The original text of [start, end) with the line pieces it covers."""
+        start = max(0, min(start, len(self.text)))
+        end = max(start, min(end, len(self.text)))
+        pieces: list[tuple[int, int, int]] = []
+        for pos in range(start, end):
+            li = self.line_of_char[pos]
+            if li < 0:
+                continue
+            k = self.offset_in_line[pos]
+            if pieces and pieces[-1][0] == li and pieces[-1][2] == k:
+                pieces[-1] = (li, pieces[-1][1], k + 1)
+            else:
+                pieces.append((li, k, k + 1))
+        return Span(start, end, self.text[start:end], pieces)
+
+    def char_confidences(self, span: Span) -> list[float]:
+        confs: list[float] = []
+        for li, a, b in span.pieces:
+            line = self.lines[li]
+            cc = line.char_confidences
+            if cc and len(cc) == len(line.text):
+                confs.extend(cc[a:b])
+            else:
+                confs.extend([line.confidence] * (b - a))
+        return confs
+
+
+def piece_polygon(line: Line, start: float, end: float) -> list[tuple[float, float]]:
+    """The part of a line quad covering characters [start, end), by proportion of characters."""
+    if len(line.polygon) != 4 or not line.text:
+        return list(line.polygon)
+    tl, tr, br, bl = (np.asarray(p, dtype=float) for p in line.polygon)
+    n = len(line.text)
+    a, b = start / n, end / n
+    top_a, top_b = tl + (tr - tl) * a, tl + (tr - tl) * b
+    bot_a, bot_b = bl + (br - bl) * a, bl + (br - bl) * b
+    return [tuple(map(float, p)) for p in (top_a, top_b, bot_b, bot_a)]  # type: ignore[misc]

@@ -1,0 +1,146 @@
+"""Template-driven field location: label anchors -> value spans on the text stream.
+
+A template (``models/templates/*.toml``) lists, per output path, the printed labels
+(regexes on the folded text: lower case, no diacritics, so OCR diacritic errors do not
+break anchoring), the normaliser for the value, whether it is a digit field, and how
+many rows a value may run over.  A value runs from the end of its label to the next
+label of the same template, an item marker such as ``c)``, or its row limit.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from digitize.layout.reading import Span, TextStream
+from digitize.ocr.models import models_dir
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """How to find one field on a page."""
+
+    path: str
+    labels: tuple[str, ...] = ()  # folded-text regexes; the value follows the label
+    pattern: str | None = None  # folded-text regex with one group: the value itself
+    normalizer: str = "text"
+    kind: str = "text"  # "digits" fields are re-read by the digit recogniser
+    max_rows: int = 1
+    required: bool = True
+    stop: tuple[str, ...] = ()  # extra folded regexes that end this value
+
+
+@dataclass(frozen=True)
+class Template:
+    name: str
+    doc_types: tuple[str, ...]
+    fields: tuple[FieldSpec, ...]
+    stop: tuple[str, ...] = ()  # regexes that end any value (section headings)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def all_labels(self) -> tuple[str, ...]:
+        return tuple(lab for f in self.fields for lab in f.labels)
+
+
+def load_template(path: Path) -> Template:
+    with open(path, "rb") as fh:
+        data = tomllib.load(fh)
+    fields = tuple(
+        FieldSpec(
+            path=f["path"],
+            labels=tuple(f.get("labels", [])),
+            pattern=f.get("pattern"),
+            normalizer=f.get("normalizer", "text"),
+            kind=f.get("kind", "text"),
+            max_rows=int(f.get("max_rows", 1)),
+            required=bool(f.get("required", True)),
+            stop=tuple(f.get("stop", [])),
+        )
+        for f in data.get("field", [])
+    )
+    return Template(
+        name=data.get("name", path.stem),
+        doc_types=tuple(data.get("doc_types", [])),
+        fields=fields,
+        stop=tuple(data.get("stop", [])),
+        meta={k: v for k, v in data.items() if k not in ("field", "stop", "doc_types", "name")},
+    )
+
+
+@lru_cache(maxsize=1)
+def all_templates() -> dict[str, Template]:
+    folder = models_dir() / "templates"
+    return {p.stem: load_template(p) for p in sorted(folder.glob("*.toml"))}
+
+
+def template_for(doc_type: str) -> Template | None:
+    for template in all_templates().values():
+        if doc_type in template.doc_types:
+            return template
+    return None
+
+
+# What precedes the next label on the same row is that label's item marker ("c)", and
+# OCR variants such as "ø)"): it never belongs to the value before it.
+_ITEM_MARKER = re.compile(r"(?:^|[\s;,.])\S{1,2}\s*\)\s*$")
+
+
+@lru_cache(maxsize=2048)
+def _compile(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+@dataclass
+class LocatedValue:
+    spec: FieldSpec
+    label: Span | None
+    value: Span
+
+
+def _row_limit(stream: TextStream, start: int, max_rows: int) -> int:
+    """Index where the ``max_rows``-th row after ``start`` ends."""
+    pos = start
+    for _ in range(max_rows):
+        nl = stream.text.find("\n", pos)
+        if nl < 0:
+            return len(stream.text)
+        pos = nl + 1
+    return pos - 1
+
+
+def locate(stream: TextStream, template: Template, spec: FieldSpec) -> list[LocatedValue]:
+    """Every place ``spec`` is found on the stream (usually zero or one)."""
+    found: list[LocatedValue] = []
+    folded = stream.folded
+    if spec.pattern:
+        for m in _compile(spec.pattern).finditer(folded):
+            g: int | str = "value" if "value" in m.groupdict() else (1 if m.groups() else 0)
+            found.append(LocatedValue(spec, None, stream.span(m.start(g), m.end(g))))
+        return found
+    other_labels = [lab for lab in template.all_labels if lab not in spec.labels]
+    stops = [*other_labels, *template.stop, *spec.stop]
+    for label in spec.labels:
+        for m in _compile(label).finditer(folded):
+            start = m.end()
+            # Skip the ':' and spaces that follow a label.
+            while start < len(folded) and folded[start] in " :.\t":
+                start += 1
+            end = _row_limit(stream, start, spec.max_rows)
+            for stop in stops:
+                sm = _compile(stop).search(folded, start, end)
+                if sm and sm.start() < end:
+                    end = sm.start()
+            value_text = folded[start:end]
+            marker = _ITEM_MARKER.search(value_text)
+            if marker:
+                end = start + marker.start()
+            while end > start and folded[end - 1] in " \n,;":
+                end -= 1
+            found.append(LocatedValue(spec, stream.span(m.start(), m.end()), stream.span(start, end)))
+    found.sort(key=lambda lv: lv.value.start)
+    return found

@@ -1,0 +1,142 @@
+"""The whole chain for one page and one file: preprocess -> OCR -> classify -> extract.
+
+``process_page`` does no I/O: it takes a loaded :class:`Page` and returns processed
+pages (a photo of two facing pages becomes two).  ``process_file`` loads a file and
+merges its pages into one :class:`Document`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+from digitize.config import Settings
+from digitize.io.loader import iter_pages
+from digitize.layout.classify import classify_text
+from digitize.layout.extract import extract_fields
+from digitize.layout.reading import TextStream
+from digitize.layout.template import template_for
+from digitize.model import DocType, Document, Field, FieldStatus, Page
+from digitize.ocr.base import OcrBackend
+
+
+def preprocess_page(page: Page, settings: Settings) -> list[Page]:
+    """The image pipeline (:mod:`digitize.preprocess`), or the page as loaded when it is turned off."""
+    if not settings.preprocess:
+        return [page]
+    from digitize import preprocess as stage
+
+    run = getattr(stage, "preprocess", None)
+    if run is None:
+        return [page]
+    result: list[Page] = run(page, settings)
+    return result
+
+
+def ocr_page(page: Page, backend: OcrBackend) -> Page:
+    start = time.perf_counter()
+    lines = backend.read_page(page)
+    return page.model_copy(update={"lines": lines, "timings": {**page.timings, "ocr": time.perf_counter() - start}})
+
+
+def classify_page(page: Page) -> Page:
+    start = time.perf_counter()
+    stream = TextStream.from_lines(page.lines)
+    result = classify_text(stream.folded)
+    warnings = list(page.warnings)
+    if result.doc_type == DocType.KHAC:
+        warnings.append("document type not recognised: no certificate or ID-card wording found")
+    return page.model_copy(
+        update={
+            "doc_type": result.doc_type,
+            "doc_type_confidence": result.confidence,
+            "page_role": result.page_role,
+            "warnings": warnings,
+            "timings": {**page.timings, "classify": time.perf_counter() - start},
+        }
+    )
+
+
+def extract_page(page: Page, backend: OcrBackend, settings: Settings, page_number: int) -> Page:
+    start = time.perf_counter()
+    template = template_for(page.doc_type.value) if page.doc_type else None
+    fields = extract_fields(page, template, backend, settings, page_number) if template else []
+    timings = {**page.timings, "extract": time.perf_counter() - start}
+    return page.model_copy(update={"fields": fields, "timings": timings})
+
+
+def process_page(page: Page, backend: OcrBackend, settings: Settings, first_page_number: int = 0) -> list[Page]:
+    """Preprocess, read, classify and extract one loaded page."""
+    out = []
+    for offset, prepared in enumerate(preprocess_page(page, settings)):
+        read = ocr_page(prepared, backend)
+        classified = classify_page(read)
+        out.append(extract_page(classified, backend, settings, first_page_number + offset))
+    return out
+
+
+_STATUS_RANK = {
+    FieldStatus.REVIEWED: 5,
+    FieldStatus.EXTRACTED: 4,
+    FieldStatus.NEEDS_REVIEW: 3,
+    FieldStatus.CONFLICT: 2,
+    FieldStatus.UNREADABLE: 1,
+    FieldStatus.NOT_FOUND: 0,
+}
+
+
+def merge_fields(pages: Iterable[Page]) -> list[Field]:
+    """One field per path across pages: the found one with the best status and confidence."""
+    best: dict[str, Field] = {}
+    order: list[str] = []
+    for page in pages:
+        for f in page.fields:
+            current = best.get(f.path)
+            if current is None:
+                best[f.path] = f
+                order.append(f.path)
+                continue
+            if (_STATUS_RANK[f.status], f.confidence) > (_STATUS_RANK[current.status], current.confidence):
+                best[f.path] = f
+    # Fields that ended up found somewhere do not also count as missing elsewhere.
+    return [best[p] for p in order]
+
+
+def document_type(pages: list[Page]) -> DocType:
+    """The document's type: the most confident non-``khac`` page type."""
+    typed = [p for p in pages if p.doc_type and p.doc_type != DocType.KHAC]
+    if not typed:
+        return DocType.KHAC
+    return max(typed, key=lambda p: p.doc_type_confidence).doc_type or DocType.KHAC
+
+
+def build_document(source: str, pages: list[Page], backend_name: str) -> Document:
+    timings: dict[str, float] = {}
+    for page in pages:
+        for key, value in page.timings.items():
+            timings[key] = timings.get(key, 0.0) + value
+    warnings = [f"page {i + 1}: {w}" if len(pages) > 1 else w for i, p in enumerate(pages) for w in p.warnings]
+    return Document(
+        source=source,
+        loai_tai_lieu=document_type(pages),
+        pages=pages,
+        fields=merge_fields(pages),
+        warnings=warnings,
+        timings=timings,
+        backend=backend_name,
+    )
+
+
+def process_file(
+    path: str | Path, backend: OcrBackend, settings: Settings, pages: range | None = None
+) -> Document:
+    """Load one file and run every page through the chain.  Raises InputError for a bad file."""
+    processed: list[Page] = []
+    start = time.perf_counter()
+    for loaded in iter_pages(path, settings, pages):
+        load_seconds = time.perf_counter() - start
+        loaded = loaded.model_copy(update={"timings": {"load": load_seconds}})
+        processed.extend(process_page(loaded, backend, settings, first_page_number=len(processed)))
+        start = time.perf_counter()
+    return build_document(str(path), processed, backend.name)
