@@ -97,7 +97,10 @@ class TesseractLineReader:
         level = tesserocr.RIL.SYMBOL
         if iterator is not None:
             for symbol in tesserocr.iterate_level(iterator, level):
-                sym = symbol.GetUTF8Text(level)
+                try:
+                    sym = symbol.GetUTF8Text(level)
+                except RuntimeError:  # "No text returned"
+                    continue
                 if sym:
                     c = max(0.0, min(1.0, symbol.Confidence(level) / 100.0))
                     # A symbol may hold a base letter plus combining marks: one score per char.

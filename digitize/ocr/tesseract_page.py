@@ -49,7 +49,10 @@ class TesseractPageBackend(OcrBackend):
         if iterator is None:
             return lines
         for item in tesserocr.iterate_level(iterator, level):
-            text = nfc((item.GetUTF8Text(level) or "").strip())
+            try:
+                text = nfc((item.GetUTF8Text(level) or "").strip())
+            except RuntimeError:  # tesserocr raises "No text returned" on empty blocks
+                continue
             box = item.BoundingBox(level)
             if not text or box is None:
                 continue

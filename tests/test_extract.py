@@ -1,0 +1,140 @@
+"""Layout and extraction on known lines (fake backend / hand-made lines), no pixels read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from digitize.config import Settings
+from digitize.layout.classify import classify_text
+from digitize.layout.extract import extract_fields
+from digitize.layout.reading import TextStream, group_rows
+from digitize.layout.template import template_for
+from digitize.model import DocType, FieldStatus, Line, Page, SourceInfo, Transform
+from digitize.ocr.base import create_backend
+from digitize.pipeline import process_file
+
+
+def _line(text: str, x: float, y: float, h: float = 30.0, conf: float = 0.95) -> Line:
+    w = 14.0 * len(text)
+    return Line(text=text, confidence=conf, polygon=[(x, y), (x + w, y), (x + w, y + h), (x, y + h)],
+                char_confidences=[conf] * len(text))
+
+
+def _page(lines: list[Line], transforms: list[Transform] | None = None) -> Page:
+    return Page(source=SourceInfo(path="mem.png", width=2000, height=3000), lines=lines,
+                transforms=transforms or [])
+
+
+def _fields(page: Page, doc_type: str = "gcn_2009_2014") -> dict:
+    template = template_for(doc_type)
+    assert template is not None
+    backend = create_backend("fake", Settings())
+    return {f.path: f for f in extract_fields(page, template, backend, Settings())}
+
+
+def test_rows_group_split_lines_and_keep_reading_order() -> None:
+    a = _line("a) Thửa đất số: 125,", 100, 100)
+    b = _line("tờ bản đồ số: 12", 500, 104)
+    c = _line("b) Địa chỉ: Thôn Đồng Cầu", 100, 160)
+    rows = group_rows([c, b, a])
+    assert [[ln.text for ln in row] for row in rows] == [[a.text, b.text], [c.text]]
+    stream = TextStream.from_lines([c, b, a])
+    assert stream.text.splitlines()[0] == "a) Thửa đất số: 125, tờ bản đồ số: 12"
+    assert len(stream.folded) == len(stream.text)
+    assert stream.folded.startswith("a) thua dat so: 125")
+
+
+def test_values_split_over_lines_and_stop_at_the_next_label() -> None:
+    lines = [
+        _line("a) Thửa đất số: 125, tờ bản đồ số: 012", 100, 100),
+        _line("b) Địa chỉ: Thôn Đồng Cầu, xã Hải Hòa, thị xã", 100, 160),
+        _line("Quảng Yên, tỉnh Quảng Ninh", 100, 200),
+        _line("c) Diện tích: 1.041,9 m² (bằng chữ: Một nghìn không trăm bốn mươi mốt)", 100, 260),
+        _line("d) Hình thức sử dụng: Sử dụng riêng", 100, 320),
+        _line("đ) Mục đích sử dụng: Đất ở tại nông thôn: 400,0 m²; Đất trồng cây lâu năm: 641,9 m²", 100, 380),
+        _line("e) Thời hạn sử dụng: Lâu dài", 100, 440),
+        _line("g) Nguồn gốc sử dụng: -/-", 100, 500),
+    ]
+    fields = _fields(_page(lines))
+    assert fields["thua_dat[0].so_thua"].value == "125"
+    assert fields["thua_dat[0].so_to_ban_do"].value == "012"  # leading zero kept
+    assert fields["thua_dat[0].dia_chi"].value == "Thôn Đồng Cầu, xã Hải Hòa, thị xã Quảng Yên, tỉnh Quảng Ninh"
+    assert fields["thua_dat[0].dien_tich"].value == 1041.9
+    assert fields["thua_dat[0].hinh_thuc_su_dung"].value == "Sử dụng riêng"
+    assert fields["thua_dat[0].muc_dich_su_dung[0].ten"].value == "Đất ở tại nông thôn"
+    assert fields["thua_dat[0].muc_dich_su_dung[0].dien_tich"].value == 400.0
+    assert fields["thua_dat[0].muc_dich_su_dung[1].ten"].value == "Đất trồng cây lâu năm"
+    assert fields["thua_dat[0].muc_dich_su_dung[1].dien_tich"].value == 641.9
+    assert fields["thua_dat[0].thoi_han_su_dung"].value == "Lâu dài"
+    # "-/-" means empty: the origin is not invented, it is reported as not found.
+    assert fields["thua_dat[0].nguon_goc_su_dung"].status == FieldStatus.NOT_FOUND
+    assert fields["so_phat_hanh"].status == FieldStatus.NOT_FOUND
+    assert fields["so_phat_hanh"].value is None
+
+
+def test_owner_address_is_not_taken_for_the_parcel_address() -> None:
+    lines = [
+        _line("Địa chỉ thường trú: Số 5 phố Huế, Hà Nội", 100, 100),
+        _line("a) Thửa đất số: 9, tờ bản đồ số: 3", 100, 200),
+    ]
+    fields = _fields(_page(lines))
+    assert fields["thua_dat[0].dia_chi"].status == FieldStatus.NOT_FOUND
+
+
+def test_date_line_serial_and_registry_number() -> None:
+    lines = [
+        _line("Quảng Ninh, ngày 14 tháng 3 năm 2016", 900, 100),
+        _line("Số vào sổ cấp GCN: CS 05494", 100, 300),
+        _line("DP 947330", 100, 400),
+    ]
+    fields = _fields(_page(lines))
+    assert fields["ngay_cap"].value == "2016-03-14"
+    assert fields["noi_cap"].value == "Quảng Ninh"
+    assert fields["so_vao_so"].value == "CS05494"
+    assert fields["so_phat_hanh"].value == "DP 947330"
+
+
+def test_boxes_are_on_the_original_image() -> None:
+    # The processed page is the original scaled by one half: boxes must come back doubled.
+    half = Transform.from_array("scale", [[0.5, 0, 0], [0, 0.5, 0], [0, 0, 1]], (4000, 6000), (2000, 3000))
+    line = _line("a) Thửa đất số: 125, tờ bản đồ số: 12", 100, 100)
+    fields = _fields(_page([line], [half]))
+    box = fields["thua_dat[0].so_thua"].box
+    assert box is not None
+    assert 200 <= box[0] < box[2] <= 2 * (100 + 14 * len(line.text))
+    assert box[1] == 200 and box[3] == 260
+
+
+def test_low_character_confidence_needs_review() -> None:
+    lines = [_line("a) Thửa đất số: 125, tờ bản đồ số: 12", 100, 100, conf=0.3)]
+    page = _page(lines)
+    fields = _fields(page)
+    assert fields["thua_dat[0].so_thua"].status == FieldStatus.NEEDS_REVIEW
+    assert fields["thua_dat[0].so_thua"].confidence < Settings().review_threshold
+
+
+def test_classify_generations() -> None:
+    g2009 = TextStream.from_lines([_line("II. Thửa đất, nhà ở và tài sản khác gắn liền với đất", 0, 0),
+                                   _line("a) Thửa đất số: 1, tờ bản đồ số: 2", 0, 50),
+                                   _line("g) Nguồn gốc sử dụng: Công nhận", 0, 100)])
+    result = classify_text(g2009.folded)
+    assert result.doc_type == DocType.GCN_2009_2014 and result.page_role == "trang_2"
+    g2024 = TextStream.from_lines([
+        _line("GIẤY CHỨNG NHẬN QUYỀN SỬ DỤNG ĐẤT, QUYỀN SỞ HỮU TÀI SẢN GẮN LIỀN VỚI ĐẤT", 0, 0),
+        _line("2. Thông tin thửa đất:", 0, 50), _line("Mã Giấy chứng nhận: 123456789012", 0, 100)])
+    assert classify_text(g2024.folded).doc_type == DocType.GCN_2024
+    cccd = TextStream.from_lines([_line("CĂN CƯỚC CÔNG DÂN", 0, 0), _line("Quê quán: Hà Nội", 0, 50)])
+    assert classify_text(cccd.folded).doc_type == DocType.CCCD_MAT_TRUOC
+    assert classify_text("hoa don ban hang\n").doc_type == DocType.KHAC
+
+
+def test_fake_backend_pipeline_on_rendered_page(gcn_page2: Path) -> None:
+    doc = process_file(gcn_page2, create_backend("fake", Settings()), Settings(preprocess=False))
+    assert doc.loai_tai_lieu == DocType.GCN_2009_2014
+    record = doc.record
+    parcel = record["thua_dat"][0]
+    assert parcel["so_thua"] == "318" and parcel["so_to_ban_do"] == "07"
+    assert parcel["dien_tich"] == 152.4
+    assert parcel["dia_chi"] == "Xóm Bãi, xã Yên Lạc, huyện Phú Lương, tỉnh Thái Nguyên"
+    assert parcel["thoi_han_su_dung"] == "Đến ngày 15/10/2063"
+    assert record["ngay_cap"] == "2013-11-20" and record["so_vao_so"] == "CH01872"

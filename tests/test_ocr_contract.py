@@ -1,0 +1,93 @@
+"""The contract every OCR backend keeps, run over each backend installed here."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from digitize.config import Settings
+from digitize.errors import MissingDependency
+from digitize.io.loader import load_pages
+from digitize.model import Line, Page, SourceInfo
+from digitize.ocr.base import OcrBackend, available_backends, backend_names, create_backend
+
+SETTINGS = Settings()
+AVAILABLE = [name for name, problem in available_backends(SETTINGS).items() if problem is None]
+
+
+@pytest.fixture(scope="module", params=AVAILABLE)
+def backend(request: pytest.FixtureRequest) -> OcrBackend:
+    engine = create_backend(request.param, SETTINGS)
+    yield engine
+    engine.close()
+
+
+def _check_lines(lines: list[Line], page: Page) -> None:
+    assert page.image is not None
+    h, w = page.image.shape[:2]
+    for line in lines:
+        assert isinstance(line, Line)
+        assert line.text == unicodedata.normalize("NFC", line.text)
+        assert 0.0 <= line.confidence <= 1.0
+        assert len(line.polygon) == 4
+        for x, y in line.polygon:
+            assert -1 <= x <= w + 1 and -1 <= y <= h + 1
+        if line.char_confidences is not None:
+            assert all(0.0 <= c <= 1.0 for c in line.char_confidences)
+
+
+def test_reads_the_certificate_page(backend: OcrBackend, gcn_page2: Path) -> None:
+    [page] = load_pages(gcn_page2)
+    lines = backend.read_page(page)
+    _check_lines(lines, page)
+    text = "\n".join(line.text for line in lines)
+    # Every backend must find the digits; Vietnamese words only the Vietnamese-capable ones.
+    assert "318" in text and "152" in text
+    if backend.name != "rapidocr":
+        assert "Thửa đất" in text
+
+
+def test_reread_returns_one_reading_per_line(backend: OcrBackend, gcn_page2: Path) -> None:
+    [page] = load_pages(gcn_page2)
+    lines = backend.read_page(page)[:3]
+    for kind in ("digits", "text"):
+        readings = backend.reread(page, lines, kind)  # type: ignore[arg-type]
+        assert len(readings) == len(lines)
+        for reading in readings:
+            if reading is not None:
+                assert 0.0 <= reading.confidence <= 1.0
+                assert reading.text == unicodedata.normalize("NFC", reading.text)
+
+
+def test_blank_page_gives_no_lines_and_no_crash(backend: OcrBackend, tmp_path: Path) -> None:
+    if backend.name == "fake":
+        pytest.skip("the fake backend reads sidecars, not pixels")
+    page = Page(source=SourceInfo(path=str(tmp_path / "blank.png"), width=600, height=400),
+                image=np.full((400, 600, 3), 255, np.uint8))
+    lines = backend.read_page(page)
+    assert all(line.text.strip() for line in lines)
+    assert len(lines) <= 1
+
+
+def test_tiny_and_dark_images(backend: OcrBackend, tmp_path: Path) -> None:
+    if backend.name == "fake":
+        pytest.skip("the fake backend reads sidecars, not pixels")
+    for image in (np.zeros((1, 1, 3), np.uint8), np.zeros((300, 300, 3), np.uint8)):
+        page = Page(source=SourceInfo(path=str(tmp_path / "x.png")), image=image)
+        _check_lines(backend.read_page(page), page)
+
+
+def test_registry_names_and_errors() -> None:
+    assert {"default", "fake", "paddle", "tesseract", "rapidocr"} <= set(backend_names())
+    with pytest.raises(ValueError, match="unknown OCR backend"):
+        create_backend("nope", SETTINGS)
+
+
+def test_paddle_backend_reports_missing_extra_clearly() -> None:
+    if "paddle" in AVAILABLE:
+        pytest.skip("paddle extra installed: covered by the contract tests above")
+    with pytest.raises(MissingDependency, match="paddle"):
+        create_backend("paddle", SETTINGS)
