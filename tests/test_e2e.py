@@ -8,17 +8,25 @@ import pytest
 
 from digitize.config import Settings
 from digitize.model import FieldStatus
-from digitize.ocr.base import create_backend
+from digitize.ocr.base import available_backends, create_backend
 from digitize.pipeline import process_file
 from tests.conftest import needs_tesseract
 from tests.fixtures import GCN_PAGE2_RECORD
 
 
+BACKENDS = [
+    pytest.param("default", marks=[pytest.mark.slow]),
+    pytest.param("paddle", marks=[pytest.mark.slow, pytest.mark.paddle,
+                                  pytest.mark.skipif(available_backends(Settings())["paddle"] is not None,
+                                                     reason="paddle extra not installed")]),
+]
+
+
 @needs_tesseract
-@pytest.mark.slow
-def test_default_backend_reads_the_certificate_page(gcn_page2: Path) -> None:
+@pytest.mark.parametrize("backend_name", BACKENDS)
+def test_backend_reads_the_certificate_page(gcn_page2: Path, backend_name: str) -> None:
     settings = Settings()
-    backend = create_backend("default", settings)
+    backend = create_backend(backend_name, settings)
     try:
         doc = process_file(gcn_page2, backend, settings)
     finally:

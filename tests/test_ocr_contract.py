@@ -18,7 +18,10 @@ SETTINGS = Settings()
 AVAILABLE = [name for name, problem in available_backends(SETTINGS).items() if problem is None]
 
 
-@pytest.fixture(scope="module", params=AVAILABLE)
+@pytest.fixture(
+    scope="module",
+    params=[pytest.param(name, marks=[pytest.mark.paddle] if name == "paddle" else []) for name in AVAILABLE],
+)
 def backend(request: pytest.FixtureRequest) -> OcrBackend:
     engine = create_backend(request.param, SETTINGS)
     yield engine

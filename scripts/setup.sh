@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Installs everything digitize needs on a fresh Debian/Ubuntu machine, then runs the
+# main job on a shipped sample.  Idempotent: run it again at any time.
+#   scripts/setup.sh            install + extract a sample
+#   scripts/setup.sh --no-run   install only (used by scripts/test.sh and CI)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd poppler-utils
+              fonts-liberation2 fonts-noto-core fonts-dejavu-core python3-venv)
+PYTHON=${PYTHON:-python3}
+VENV=${VENV:-.venv}
+EXTRAS=${EXTRAS:-dev}
+
+need_apt=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
+done
+if [ ${#need_apt[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  echo "setup: installing system packages: ${need_apt[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+if [ ! -x "$VENV/bin/python" ]; then
+  echo "setup: creating $VENV"
+  "$PYTHON" -m venv "$VENV"
+fi
+stamp="$VENV/.digitize-installed"
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  echo "setup: installing Python packages into $VENV"
+  "$VENV/bin/python" -m pip install -q --upgrade pip
+  "$VENV/bin/python" -m pip install -q -e ".[$EXTRAS]"
+  touch "$stamp"
+fi
+"$VENV/bin/digitize" models verify >/dev/null || { "$VENV/bin/digitize" models verify; exit 4; }
+
+if [ "${1:-}" != "--no-run" ]; then
+  sample=samples/gcn_2009_2014_trang_2.jpg
+  echo "setup: done. Extracting $sample (digitize extract $sample):"
+  "$VENV/bin/digitize" extract "$sample" | "$VENV/bin/python" -c '
+import json, sys
+doc = json.load(sys.stdin)
+print(json.dumps({"loai_tai_lieu": doc["loai_tai_lieu"], "record": doc["record"]}, ensure_ascii=False, indent=2))
+print("fields:", ", ".join(f"{f[\"path\"]}={f[\"status\"]}({f[\"confidence\"]:.2f})" for f in doc["fields"]))
+print("warnings:", doc["warnings"] or "none")'
+fi

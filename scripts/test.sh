@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs the test suite, installing what it needs first (scripts/setup.sh --no-run).
+# Extra arguments go to pytest.  pytest's exit code 5 ("no tests collected") is an error
+# here: a green run must have run tests.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh --no-run || exit $?
+VENV=${VENV:-.venv}
+"$VENV/bin/python" -m pytest -q "$@"
+status=$?
+if [ $status -eq 5 ]; then
+  echo "test: pytest collected no tests (exit 5): treated as a failure" >&2
+  exit 1
+fi
+[ $status -ne 0 ] && exit $status
+
+# The paddle extra pulls its own OpenCV flavour (opencv-contrib-python), so its tests run
+# in an environment of their own.  Skipped when pytest arguments select a subset, or with
+# DIGITIZE_TEST_PADDLE=0.
+if [ $# -eq 0 ] && [ "${DIGITIZE_TEST_PADDLE:-1}" != "0" ]; then
+  VENV=.venv-paddle EXTRAS=paddle,dev scripts/setup.sh --no-run || exit $?
+  .venv-paddle/bin/python -m pytest -q -m paddle -p no:cacheprovider tests
+  status=$?
+  if [ $status -eq 5 ]; then
+    echo "test: no paddle tests collected (exit 5): treated as a failure" >&2
+    exit 1
+  fi
+fi
+exit $status
