@@ -1,0 +1,1 @@
+"""Benchmark: generated sets, variants, metrics and the report."""

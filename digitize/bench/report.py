@@ -1,0 +1,128 @@
+"""Markdown for BENCHMARKS.md from benchmark reports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from digitize.bench.runner import VariantReport
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{100 * value:.1f} %"
+
+
+def _num(value: float | None, digits: int = 2) -> str:
+    return "n/a" if value is None else f"{value:.{digits}f}"
+
+
+def _ratio(a: float | None, b: float | None) -> str:
+    if a is None or b is None or b == 0:
+        return "n/a"
+    return f"{a / b:.2f}x"
+
+
+def render_markdown(reports: list[VariantReport], speed: dict[str, Any], meta: dict[str, Any]) -> str:
+    main = reports[0]
+    by_name = {r.variant.name: r for r in reports}
+    lines: list[str] = []
+    add = lines.append
+    add(f"## Benchmark: set `{meta['set']}` ({meta['images']} images, generator {meta['generator_version']})")
+    add("")
+    add(f"- Date: {meta['date']}; machine: {meta['machine']}")
+    add(f"- Command: `{meta['command']}`")
+    add(f"- Review threshold: {main.confidence['review_threshold']}")
+    add("")
+    add("### Variants")
+    add("")
+    add("| variant | what | field exact | wrong flagged | correct flagged | doc type | line recall | line CER "
+        "| s/image | errors |")
+    add("|---|---|---|---|---|---|---|---|---|---|")
+    for r in reports:
+        o = r.overall
+        add(f"| {r.variant.name} | {r.variant.description} | {_pct(o['field_exact'])} | {_pct(o['wrong_flagged'])} "
+            f"| {_pct(o['correct_flagged'])} | {_pct(o['doc_type_accuracy'])} | {_pct(o['line_recall'])} "
+            f"| {_pct(o['line_cer'])} | {_num(o['seconds_per_image'])} | {o['errors']} |")
+    add("")
+    add("### Per condition (digitize), with baselines as ratios")
+    add("")
+    baseline_names = [r.variant.name for r in reports[1:]]
+    header = "| condition | images | fields right | wrong caught by review | correct flagged | line CER | s/image"
+    header += "".join(f" | field exact vs {n}" for n in baseline_names) + " |"
+    add(header)
+    add("|" + "---|" * (7 + len(baseline_names)))
+    for condition, s in main.by_condition.items():
+        row = (f"| {condition} | {s['images']} | {_pct(s['field_exact'])} | {_pct(s['wrong_flagged'])} "
+               f"| {_pct(s['correct_flagged'])} | {_pct(s['line_cer'])} | {_num(s['seconds_per_image'])}")
+        for name in baseline_names:
+            other = by_name[name].by_condition.get(condition, {})
+            row += f" | {_ratio(s['field_exact'], other.get('field_exact'))}"
+        add(row + " |")
+    add("")
+    add("Line CER per condition, every variant (lower is better):")
+    add("")
+    add("| condition | " + " | ".join(r.variant.name for r in reports) + " |")
+    add("|---|" + "---|" * len(reports))
+    for condition in main.by_condition:
+        add(f"| {condition} | " + " | ".join(_pct(r.by_condition.get(condition, {}).get("line_cer"))
+                                               for r in reports) + " |")
+    add("")
+    add("### Per document type (digitize)")
+    add("")
+    add("| document type | images | doc type right | fields right | wrong flagged | correct flagged |")
+    add("|---|---|---|---|---|---|")
+    for doc_type, s in main.by_doc_type.items():
+        add(f"| {doc_type} | {s['images']} | {_pct(s['doc_type_accuracy'])} | {_pct(s['field_exact'])} "
+            f"| {_pct(s['wrong_flagged'])} | {_pct(s['correct_flagged'])} |")
+    add("")
+    add("### Per field (digitize)")
+    add("")
+    add("| field | expected | right | wrong flagged | correct flagged | spurious |")
+    add("|---|---|---|---|---|---|")
+    for key, s in main.by_field.items():
+        add(f"| `{key}` | {s['fields']} | {_pct(s['field_exact'])} | {_pct(s['wrong_flagged'])} "
+            f"| {_pct(s['correct_flagged'])} | {s['spurious_fields']} |")
+    add("")
+    add("### Confidence (digitize)")
+    add("")
+    c = main.confidence
+    add(f"- Expected calibration error (10 bins): {_num(c['ece'], 3)}")
+    add(f"- Wrong fields flagged for review: {_pct(c['wrong_flagged'])}; correct fields flagged: "
+        f"{_pct(c['correct_flagged'])}")
+    if c["accuracy_at_coverage"]:
+        add("- Accuracy of the most confident fields: " + ", ".join(
+            f"{float(k) * 100:.0f} % coverage -> {_pct(v)}" for k, v in c["accuracy_at_coverage"].items()))
+    add("")
+    if main.geometry:
+        g = main.geometry
+        add("### Image pipeline (digitize)")
+        add("")
+        add(f"- Orientation correct: {_pct(g['orientation_accuracy'])}")
+        add(f"- Skew error: median {_num(g['skew_error_median'], 3)} deg, 95th percentile "
+            f"{_num(g['skew_error_p95'], 3)} deg; could not tell on {g['skew_unknown']} images")
+        for condition, share in g["corners_within_1pct"].items():
+            add(f"- Page corners within 1 % of the diagonal ({condition}): {_pct(share)}")
+        if meta.get("deskew_comparison"):
+            add("")
+            add("Skew estimation on the same images (absolute error, degrees):")
+            add("")
+            add("| method | median | 95th percentile | could not tell |")
+            add("|---|---|---|---|")
+            for name, s in meta["deskew_comparison"].items():
+                add(f"| {name} | {_num(s.get('median'), 3)} | {_num(s.get('p95'), 3)} | {s.get('unknown', 0)} |")
+        add("")
+    add("### Speed")
+    add("")
+    for jobs, s in sorted(speed.get("throughput", {}).items()):
+        add(f"- {jobs} worker(s): {_num(s['images_per_second'], 3)} images/s ({s['images']} images, "
+            f"{_num(s['wall_seconds'], 1)} s wall)")
+    add(f"- Model load time per worker: {_num(main.load_seconds)} s; peak memory per worker: "
+        f"{main.peak_rss_mb:.0f} MiB")
+    add("- Mean seconds per image by stage: " + ", ".join(f"{k} {v:.3f}" for k, v in main.timings.items()))
+    if any(r.failures for r in reports):
+        add("")
+        add("### Failures")
+        for r in reports:
+            for f in r.failures[:10]:
+                add(f"- {r.variant.name}: {f}")
+    add("")
+    return "\n".join(lines)
