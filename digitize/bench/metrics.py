@@ -143,7 +143,7 @@ def accuracy_coverage(confidences: Sequence[float], correct: Sequence[bool],
     hits = np.asarray(correct, float)[order]
     out = {}
     for p in points:
-        n = max(1, int(math.ceil(p * len(hits))))
+        n = max(1, math.ceil(p * len(hits)))
         out[f"{p:.2f}"] = float(hits[:n].mean())
     return out
 

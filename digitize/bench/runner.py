@@ -98,7 +98,7 @@ def ensure_set(name: str, cache_dir: Path, jobs: int = 1, seed: int | None = Non
     done = folder / ".complete"
     if not done.exists():
         folder.mkdir(parents=True, exist_ok=True)
-        synth.generate_set(name, folder, seed=seed, jobs=jobs)
+        synth.generate_set(name, folder, seed=seed, jobs=jobs)  # type: ignore[attr-defined]
         done.write_text(time.strftime("%Y-%m-%dT%H:%M:%S"), encoding="utf-8")
     return folder
 
