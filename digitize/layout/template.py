@@ -32,6 +32,7 @@ class FieldSpec:
     max_rows: int = 1
     required: bool = True
     stop: tuple[str, ...] = ()  # extra folded regexes that end this value
+    after: str | None = None  # search only after the first match of this folded regex (a section heading)
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class Template:
     doc_types: tuple[str, ...]
     fields: tuple[FieldSpec, ...]
     stop: tuple[str, ...] = ()  # regexes that end any value (section headings)
+    extractors: tuple[str, ...] = ()  # named extractors for structures labels cannot express
     meta: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -60,6 +62,7 @@ def load_template(path: Path) -> Template:
             max_rows=int(f.get("max_rows", 1)),
             required=bool(f.get("required", True)),
             stop=tuple(f.get("stop", [])),
+            after=f.get("after"),
         )
         for f in data.get("field", [])
     )
@@ -68,7 +71,8 @@ def load_template(path: Path) -> Template:
         doc_types=tuple(data.get("doc_types", [])),
         fields=fields,
         stop=tuple(data.get("stop", [])),
-        meta={k: v for k, v in data.items() if k not in ("field", "stop", "doc_types", "name")},
+        extractors=tuple(data.get("extractors", [])),
+        meta={k: v for k, v in data.items() if k not in ("field", "stop", "doc_types", "name", "extractors")},
     )
 
 
@@ -117,19 +121,30 @@ def locate(stream: TextStream, template: Template, spec: FieldSpec) -> list[Loca
     """Every place ``spec`` is found on the stream (usually zero or one)."""
     found: list[LocatedValue] = []
     folded = stream.folded
+    origin = 0
+    if spec.after:
+        anchor = _compile(spec.after).search(folded)
+        if anchor is None:
+            return found
+        origin = anchor.end()
     if spec.pattern:
-        for m in _compile(spec.pattern).finditer(folded):
+        for m in _compile(spec.pattern).finditer(folded, origin):
             g: int | str = "value" if "value" in m.groupdict() else (1 if m.groups() else 0)
             found.append(LocatedValue(spec, None, stream.span(m.start(g), m.end(g))))
         return found
     other_labels = [lab for lab in template.all_labels if lab not in spec.labels]
     stops = [*other_labels, *template.stop, *spec.stop]
     for label in spec.labels:
-        for m in _compile(label).finditer(folded):
+        for m in _compile(label).finditer(folded, origin):
             start = m.end()
-            # Skip the ':' and spaces that follow a label.
+            # Skip the ':' and spaces that follow a label; a label that ends its row has
+            # its value on the next row (ID cards, "Mã Giấy chứng nhận:").
             while start < len(folded) and folded[start] in " :.\t":
                 start += 1
+            if start < len(folded) and folded[start] == "\n":
+                start += 1
+                while start < len(folded) and folded[start] in " \t":
+                    start += 1
             end = _row_limit(stream, start, spec.max_rows)
             for stop in stops:
                 sm = _compile(stop).search(folded, start, end)
