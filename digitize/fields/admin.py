@@ -475,7 +475,8 @@ def _convert(printed: str, g: _Gazetteer) -> AddressResult:
             hit = _lookup(ws.name, _TYPE_WORDS.get(ws.kind or ""), g.new_ward_index.get(new_pk, {}))
             if hit and hit.how == "exact":
                 keys = _prefer(hit.keys, g.new_wards[new_pk], ws.name, ws.kind, "wardType", "wardShort")
-                typed_ok = ws.kind is None or fold(g.new_wards[new_pk][keys[0]]["wardType"]).replace(" ", "_") == ws.kind
+                new_type = fold(g.new_wards[new_pk][keys[0]]["wardType"]).replace(" ", "_")
+                typed_ok = ws.kind is None or new_type == ws.kind
                 if len(keys) == 1 and pk == new_pk and typed_ok:
                     w = g.new_wards[new_pk][keys[0]]
                     return AddressResult(**base, street=street, new_ward=w["ward"], new_ward_code=w["wardCode"],
@@ -502,14 +503,16 @@ def _convert(printed: str, g: _Gazetteer) -> AddressResult:
         typed = [f for f in found if fold(g.wards[(pk, f[0])][f[1]]["wardType"]).replace(" ", "_") == ws.kind]
         found = typed or found
     if not found:
-        return AddressResult(**base, old_district=_district_name(g, pk, dk), old_district_code=_district_code(g, pk, dk),
-                             street=street, two_level=None, flags=[*flags, "ward_not_found"],
+        return AddressResult(**base, old_district=_district_name(g, pk, dk),
+                             old_district_code=_district_code(g, pk, dk), street=street, two_level=None,
+                             flags=[*flags, "ward_not_found"],
                              reasons=[*reasons, "commune/ward not found in the district (check the OCR or "
                                       "the district)"], score=0.2)
     if len(found) > 1:
         names = sorted({g.wards[(pk, d)][w]["ward"] + ", " + g.districts[pk][d]["district"] for d, w, _ in found})
-        return AddressResult(**base, old_district=_district_name(g, pk, dk), old_district_code=_district_code(g, pk, dk),
-                             street=street, candidates=names, flags=[*flags, "ward_ambiguous"],
+        return AddressResult(**base, old_district=_district_name(g, pk, dk),
+                             old_district_code=_district_code(g, pk, dk), street=street, candidates=names,
+                             flags=[*flags, "ward_ambiguous"],
                              reasons=[*reasons, f"{len(names)} communes/wards match the printed name"], score=0.2)
     d, wk, hit = found[0]
     if dk is None:

@@ -112,10 +112,8 @@ def _date(yymmdd: str, *, birth: bool, today: date | None = None) -> str | None:
         return None
     yy, mm, dd = int(yymmdd[:2]), int(yymmdd[2:4]), int(yymmdd[4:])
     today = today or date.today()
-    if birth:
-        year = 1900 + yy if yy > today.year % 100 else 2000 + yy
-    else:
-        year = 2000 + yy
+    # Birth: the latest century that does not put the date in the future.  Expiry: 20YY.
+    year = (1900 + yy if yy > today.year % 100 else 2000 + yy) if birth else 2000 + yy
     try:
         return date(year, mm, dd).isoformat()
     except ValueError:

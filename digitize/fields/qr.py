@@ -37,7 +37,8 @@ def _read(img: np.ndarray, variant: str, scale: float) -> list[QrCode]:
     import zxingcpp
 
     try:
-        found = zxingcpp.read_barcodes(img, formats=zxingcpp.BarcodeFormat.QRCode, try_rotate=True,
+        found = zxingcpp.read_barcodes(img, formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode),
+                                       try_rotate=True,
                                        try_downscale=True, try_invert=True)
     except (ValueError, TypeError, RuntimeError):
         return []
@@ -46,7 +47,7 @@ def _read(img: np.ndarray, variant: str, scale: float) -> list[QrCode]:
         if not b.valid:
             continue
         p = b.position
-        pts = tuple((int(round(q.x / scale)), int(round(q.y / scale)))
+        pts = tuple((round(q.x / scale), round(q.y / scale))
                     for q in (p.top_left, p.top_right, p.bottom_right, p.bottom_left))
         out.append(QrCode(_text(b.text), str(b.format).split(".")[-1], pts, variant))
     return out

@@ -85,9 +85,8 @@ def check_birth_date(value: object, *, today: date | None = None, issue_date: ob
     if (d and d > today) or year > today.year:
         return Check(False, ["birth date in the future"])
     issue = _as_date(issue_date)
-    if issue is not None:
-        if (d and d > issue) or year > issue.year:
-            return Check(False, ["born after the issue date"])
+    if issue is not None and ((d and d > issue) or year > issue.year):
+        return Check(False, ["born after the issue date"])
     return Check(True, [])
 
 

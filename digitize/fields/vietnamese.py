@@ -84,7 +84,10 @@ def _mark_count(text: str) -> int:
 _ONSETS = ("ngh", "ng", "nh", "gh", "gi", "kh", "ph", "th", "tr", "ch", "qu",
            "b", "c", "d", "đ", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x", "")
 
-_OPEN_RHYMES = ["a", "e", "ê", "i", "y", "o", "ô", "ơ", "u", "ư", "ai", "ao", "au", "ay", "âu", "ây", "eo", "êu", "ia", "iu", "oi", "ôi", "ơi", "ua", "ui", "ưa", "ưi", "ưu", "ươi", "ươu", "uôi", "iêu", "yêu", "oa", "oe", "uê", "uy", "oai", "oay", "oao", "oeo", "uây", "uya", "uyu", "uơ"]
+_OPEN_RHYMES = (  # noqa: SIM905 - a word list reads better as text
+    "a e ê i y o ô ơ u ư ai ao au ay âu ây eo êu ia iu oi ôi ơi ua ui ưa ưi ưu ươi ươu uôi iêu yêu "
+    "oa oe uê uy oai oay oao oeo uây uya uyu uơ"
+).split()
 _CODA_RHYMES = {
     "a": "m n ng nh p t c ch", "ă": "m n ng p t c", "â": "m n ng p t c", "e": "m n ng p t c",
     "ê": "m n nh p t ch", "i": "m n nh p t ch", "o": "m n ng p t c", "ô": "m n ng p t c", "ơ": "m n p t",
@@ -298,6 +301,7 @@ SURNAMES = Vocabulary.build(_vocab.SURNAMES, fuzzy=False)
 MIDDLE_NAMES = Vocabulary.build(_vocab.MIDDLE_NAMES, fuzzy=False)
 GIVEN_NAMES = Vocabulary.build(_vocab.GIVEN_NAMES, fuzzy=False)
 _MIDDLE_OR_GIVEN = Vocabulary.build(_vocab.MIDDLE_NAMES + _vocab.GIVEN_NAMES, fuzzy=False)
+_FLAGGED = ("ambiguous", "diacritics contradict", "may have")
 _NAME_TOKEN = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
@@ -329,7 +333,7 @@ def correct_name(text: str) -> Correction:
         scores.append(c.score if c.score > 0.3 else 0.6)
         if c.changed:
             reasons.append(f"syllable {i + 1}: {c.reasons[0] if c.reasons else 'corrected'}")
-        elif c.score < 0.9 and c.reasons and c.reasons[0].startswith(("ambiguous", "diacritics contradict", "may have")):
+        elif c.score < 0.9 and c.reasons and c.reasons[0].startswith(_FLAGGED):
             reasons.append(f"syllable {i + 1}: {c.reasons[0]}")
         elif not is_valid_syllable(tok):
             reasons.append(f"syllable {i + 1}: not a valid Vietnamese syllable")

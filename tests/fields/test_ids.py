@@ -1,6 +1,6 @@
-import zxingcpp
 import numpy as np
 import pytest
+import zxingcpp
 
 from digitize.fields.idnumbers import CCCD_PROVINCES, check_cccd, id_kind, normalize_sex, parse_cccd, parse_cmnd
 from digitize.fields.mrz import check_digit, compare_mrz, mrz_name, parse_mrz
