@@ -28,6 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from digitize.fields.normalize import _text, clean_text, fold
@@ -592,6 +593,11 @@ def _all_names() -> dict[str, dict[str, list[str]]]:
     return out
 
 
+@lru_cache(maxsize=4)
+def _name_keys(level: str) -> tuple[str, ...]:
+    return tuple(_all_names().get(level, {}))
+
+
 def correct_unit_name(text: str, level: str = "province") -> Correction:
     """An OCR'd unit name ('Quàng Ninh', 'QUANG NINH', 'Quảng Nịnh') -> the gazetteer spelling.
 
@@ -628,7 +634,8 @@ def correct_unit_name(text: str, level: str = "province") -> Correction:
                                           "left as read"])
     if len(k) < 5:
         return Correction(t, False, 0.3, [f"{level} name not in the gazetteer"])
-    best = sorted((Levenshtein.distance(k, key, score_cutoff=2), key) for key in names if abs(len(key) - len(k)) <= 1)
+    best = [(int(d), key) for key, d, _ in process.extract(k, _name_keys(level), scorer=Levenshtein.distance,
+                                                          score_cutoff=2, limit=3)]
     if not best or best[0][0] > 1 or (len(best) > 1 and best[1][0] <= best[0][0]) or len(names[best[0][1]]) > 1:
         return Correction(t, False, 0.3, [f"{level} name not in the gazetteer and no unique near name"])
     return Correction(case(names[best[0][1]][0]), True, 0.75,

@@ -347,7 +347,8 @@ def correct_name(text: str) -> Correction:
 
 AUTHORITY_PHRASES = Vocabulary.build(_vocab.AUTHORITY_PHRASES)
 _UNIT_WORDS = Vocabulary.build(_vocab.UNIT_WORDS)
-_PHRASES_BY_WORDS = sorted(_vocab.AUTHORITY_PHRASES, key=lambda p: -len(p.split()))
+_PHRASES_FOLDED = tuple((p, fold(p), len(p.split()))
+                        for p in sorted(_vocab.AUTHORITY_PHRASES, key=lambda p: -len(p.split())))
 
 
 def correct_authority(text: str) -> Correction:
@@ -362,12 +363,13 @@ def correct_authority(text: str) -> Correction:
     words = t.split()
     if not words:
         return Correction("", False, 0.0, ["empty text"])
-    for phrase in _PHRASES_BY_WORDS:
-        n = len(phrase.split())
+    for phrase, fp, n in _PHRASES_FOLDED:
         if n > len(words):
             continue
         head = " ".join(words[:n])
-        fh, fp = fold(head), fold(phrase)
+        fh = fold(head)
+        if fh[:1] != fp[:1] and Levenshtein.distance(fh, fp, score_cutoff=2) > 1:
+            continue
         if fh == fp:
             score, why = 0.95, "diacritics of a fixed phrase restored"
         elif Levenshtein.distance(fh, fp, score_cutoff=max(1, len(fp) // 8) + 1) <= max(1, len(fp) // 8):

@@ -92,3 +92,22 @@ def test_correct_unit_name():
     assert c.value == "Hạ Long"
     assert not correct_unit_name("Xyzabc", "province").changed
     assert correct_unit_name("Quảng Ninh", "province").score == 1.0
+
+
+def test_offline_and_no_geocoder_import(tmp_path):
+    """The converter reads the package's data files and never imports its geocoding code."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from digitize.fields.admin import convert_address\n"
+        "r = convert_address('xã Hiệp Hòa, thị xã Quảng Yên, tỉnh Quảng Ninh')\n"
+        "assert r.two_level == 'phường Hiệp Hòa, tỉnh Quảng Ninh', r\n"
+        "assert 'geopy' not in sys.modules and 'vietnamadminunits' not in sys.modules\n"
+    )
+    import os
+
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert out.returncode == 0, out.stderr[-2000:]

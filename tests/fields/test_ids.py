@@ -128,3 +128,14 @@ def test_parse_qr_other_payloads():
     g = parse_gcn_qr("AA 01085158|ABCDEF123456|https://example.invalid/x")
     assert g["serial"] == "AA 01085158" and "ABCDEF123456" in g["ma_gcn_candidates"] and g["url"]
     assert parse_gcn_qr("")["raw"] == ""
+
+
+def test_decode_qr_on_a_large_page_maps_corners_back():
+    img = _qr_image(PAYLOAD, scale=6)
+    page = np.full((3000, 2200), 235, np.uint8)
+    page[100:100 + img.shape[0], 1800:1800 + img.shape[1]] = img
+    codes = decode_qr(page)
+    assert codes and codes[0].text == PAYLOAD
+    (x0, y0) = codes[0].corners[0]
+    assert abs(x0 - (1800 + 6 * 4)) < 20 and abs(y0 - (100 + 6 * 4)) < 20  # quiet zone of 4 modules
+    assert decode_qr(page, max_passes=1)
