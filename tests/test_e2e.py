@@ -13,7 +13,6 @@ from digitize.pipeline import process_file
 from tests.conftest import needs_tesseract
 from tests.fixtures import GCN_PAGE2_RECORD
 
-
 BACKENDS = [
     pytest.param("default", marks=[pytest.mark.slow]),
     pytest.param("paddle", marks=[pytest.mark.slow, pytest.mark.paddle,
