@@ -111,6 +111,25 @@ def document_type(pages: list[Page]) -> DocType:
     return max(typed, key=lambda p: p.doc_type_confidence).doc_type or DocType.KHAC
 
 
+def missing_required(pages: list[Page], fields: list[Field]) -> list[Field]:
+    """``not_found`` fields for the Form 01 paths the documents' types require but no page gave."""
+    present = {f.path for f in fields}
+    out: list[Field] = []
+    seen: set[str] = set()
+    for page in pages:
+        template = template_for(page.doc_type.value) if page.doc_type else None
+        for path in template.required if template else ():
+            if path in seen:
+                continue
+            seen.add(path)
+            # A list value (land uses) is present when any of its elements is.
+            if path in present or any(p.startswith(path + "[") or p.startswith(path + ".") for p in present):
+                continue
+            out.append(Field(path=path, status=FieldStatus.NOT_FOUND,
+                             reasons=["not found on the pages supplied"]))
+    return out
+
+
 def build_document(source: str, pages: list[Page], backend_name: str) -> Document:
     timings: dict[str, float] = {}
     for page in pages:
@@ -121,7 +140,7 @@ def build_document(source: str, pages: list[Page], backend_name: str) -> Documen
         source=source,
         loai_tai_lieu=document_type(pages),
         pages=pages,
-        fields=merge_fields(pages),
+        fields=(merged := merge_fields(pages)) + missing_required(pages, merged),
         warnings=warnings,
         timings=timings,
         backend=backend_name,

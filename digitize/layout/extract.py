@@ -1,91 +1,41 @@
-"""From OCR lines to fields: locate each template field, re-read it, normalise, score.
+"""From OCR lines to fields: locate, re-read, validate, score.
 
-Digit fields (serials, numbers, areas, dates) are re-read by the backend's digit
-recogniser; text fields by its second reader.  Agreement between readers raises the
-confidence, disagreement lowers it and says so in ``reasons``.  A field that is not on
-the page is ``not_found`` with no value: never invented.
+1. Template fields are located by their labels (:mod:`digitize.layout.template`) and
+   named extractors find what labels cannot express (persons, tables, MRZ, QR); both
+   give :class:`Candidate` values.
+2. Each candidate's own crop is re-read: digit fields by the backend's digit recogniser
+   (PP-OCR beats Tesseract on digits), text by the second reader (asterocr).  Agreement
+   is evidence; for digits the digit reader's value wins a disagreement.
+3. Cross-field checks (areas summing up, ID numbers against birth years, MRZ and QR
+   against the printed text...) confirm or contradict values.
+4. Values on missing paper (the damage mask) become ``unreadable``; every candidate is
+   scored (:mod:`digitize.confidence`) and becomes a :class:`Field`; a required field
+   that was not found is ``not_found`` with no value, never invented.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from digitize.confidence import field_confidence
 from digitize.config import Settings
-from digitize.fields.normalize import (
-    clean_text,
-    is_empty_marker,
-    normalize_area,
-    normalize_date,
-    normalize_number_string,
-    normalize_registry_number,
-    normalize_serial,
-)
+from digitize.fields.normalize import clean_text, is_empty_marker
+from digitize.layout import cards as _cards  # noqa: F401  (registers extractors)
+from digitize.layout import gcn as _gcn  # noqa: F401  (registers extractors and checks)
+from digitize.layout.candidate import CHECKS, EXTRACTORS, Candidate, ExtractContext
 from digitize.layout.reading import Span, TextStream, piece_polygon
-from digitize.layout.template import FieldSpec, LocatedValue, Template, locate
+from digitize.layout.template import FieldSpec, Template, locate
+from digitize.layout.values import Normalized, normalize
 from digitize.model import Field, FieldStatus, Line, Page
 from digitize.ocr.base import OcrBackend
 
-
-def _text_value(raw: str) -> str | None:
-    text = clean_text(raw)
-    if not text or is_empty_marker(text):
-        return None
-    return text
+DAMAGE_UNREADABLE_SHARE = 0.25  # of a value's region lying on missing paper
 
 
-def _place(raw: str) -> str | None:
-    text = _text_value(raw)
-    return text.strip(" .,") if text else None
-
-
-_LAND_USE_PART = re.compile(r"^(?P<name>.*?)(?:[:\s]\s*(?P<area>\d[\d.,\s]*\s*m\s*[²2?]?))?\s*$")
-
-
-def _land_uses(raw: str) -> list[dict[str, Any]] | None:
-    """'Đất ở tại nông thôn: 400,0 m²; Đất trồng cây lâu năm: 1041,9 m²' -> [{ten, dien_tich}, ...]."""
-    text = _text_value(raw)
-    if not text:
-        return None
-    uses: list[dict[str, Any]] = []
-    for part in re.split(r"\s*;\s*|\n", text):
-        part = part.strip(" .,")
-        if not part:
-            continue
-        m = _LAND_USE_PART.match(part)
-        name = clean_text(m.group("name")) if m else part
-        area = normalize_area(m.group("area")) if m and m.group("area") else None
-        if name:
-            uses.append({"ten": name, "dien_tich": area})
-    return uses or None
-
-
-NORMALIZERS: dict[str, Callable[[str], Any]] = {
-    "text": _text_value,
-    "place": _place,
-    "date": normalize_date,
-    "area": normalize_area,
-    "serial": normalize_serial,
-    "registry": normalize_registry_number,
-    "number_string": normalize_number_string,
-    "land_use": _land_uses,
-}
-
-
-@dataclass
-class Candidate:
-    spec: FieldSpec
-    located: LocatedValue
-    value: Any
-    raw: str
-    char_confidences: list[float]
-
-
-def _values_agree(a: Any, b: Any) -> bool:
+def values_agree(a: Any, b: Any) -> bool:
+    """Equal after NFC/space normalisation; floats to 1e-6; lists and dicts element-wise."""
     if a is None or b is None:
         return a is None and b is None
     if isinstance(a, float) or isinstance(b, float):
@@ -94,49 +44,130 @@ def _values_agree(a: Any, b: Any) -> bool:
         except (TypeError, ValueError):
             return False
     if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(_values_agree(x, y) for x, y in zip(a, b, strict=True))
+        return len(a) == len(b) and all(values_agree(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(_values_agree(a[k], b[k]) for k in a)
+        return a.keys() == b.keys() and all(values_agree(a[k], b[k]) for k in a)
     return " ".join(str(a).split()) == " ".join(str(b).split())
 
 
-def _alt_value(spec: FieldSpec, value: Any, alt_text: str) -> Any:
-    """The second reader's value for ``spec``, from its reading of the value's own crop.
+# -- 1. candidates -----------------------------------------------------------------------
 
-    The crop is a little wider than the value, so the reading may carry a stray
-    character of the label or the next word: digit normalisers ignore them; text values
-    are aligned to the best-matching stretch of the reading, widened to whole words.
-    """
-    if not alt_text:
+def candidate_from_span(ctx: ExtractContext, path: str, span: Span, normalizer: str, kind: str,
+                        reasons: list[str] | None = None) -> Candidate | None:
+    """A candidate for ``path`` from a span of the stream, or None when it holds no value."""
+    normalized = normalize(normalizer, span.text)
+    if normalized is None:
         return None
-    if spec.kind == "digits" or not isinstance(value, str):
-        return NORMALIZERS[spec.normalizer](alt_text)
+    return Candidate(
+        path=path, value=normalized.value, raw=clean_text(span.text), span=span, kind=kind,
+        normalizer=normalizer, char_confidences=ctx.stream.char_confidences(span),
+        reasons=[*(reasons or []), *normalized.reasons], evidence=normalized.score,
+    )
+
+
+def template_candidates(ctx: ExtractContext) -> tuple[list[Candidate], list[FieldSpec]]:
+    """Candidates of the template's label/pattern fields, and the required specs not found."""
+    found: list[Candidate] = []
+    missing: list[FieldSpec] = []
+    for spec in ctx.template.fields:
+        located = locate(ctx.stream, ctx.template, spec)
+        chosen = None
+        for lv in located:
+            chosen = candidate_from_span(ctx, spec.path, lv.value, spec.normalizer, spec.kind)
+            if chosen is not None:
+                break
+        if chosen is not None:
+            found.append(chosen)
+            continue
+        raw = clean_text(located[0].value.text) if located and not spec.pattern else ""
+        if raw and not is_empty_marker(raw):
+            # The label is there and something follows it, but it does not read as a value.
+            found.append(Candidate(path=spec.path, value=None, raw=raw, span=located[0].value, kind=spec.kind,
+                                   normalizer=spec.normalizer, status=FieldStatus.UNREADABLE,
+                                   reasons=["label found but the value could not be read"]))
+        elif spec.required:
+            missing.append(spec)
+    return found, missing
+
+
+# -- 2. second reading ---------------------------------------------------------------------
+
+def value_crop_lines(stream: TextStream, span: Span, widen_chars: float = 0.6) -> list[Line]:
+    """One pseudo-line per piece of ``span``: the value's part of its line, a little wider."""
+    pieces: list[Line] = []
+    for li, a, b in span.pieces:
+        line = stream.lines[li]
+        n = max(len(line.text), 1)
+        pieces.append(Line(text=line.text[a:b],
+                           polygon=piece_polygon(line, max(0.0, a - widen_chars), min(float(n), b + widen_chars))))
+    return pieces
+
+
+def _alt_value(candidate: Candidate, alt_text: str) -> Normalized | None:
+    """The second reader's value, from its reading of the value's own (slightly wide) crop.
+
+    Digit normalisers ignore a stray neighbouring character; text values are aligned to
+    the best-matching stretch of the reading, widened to whole words.
+    """
+    if not alt_text or candidate.normalizer is None:
+        return None
+    if candidate.kind == "digits" or not isinstance(candidate.value, str):
+        return normalize(candidate.normalizer, alt_text)
     from rapidfuzz import fuzz
 
-    alignment = fuzz.partial_ratio_alignment(value, alt_text)
+    alignment = fuzz.partial_ratio_alignment(candidate.raw, alt_text)
     if alignment is None or alignment.score < 50:
-        return NORMALIZERS[spec.normalizer](alt_text)
+        return normalize(candidate.normalizer, alt_text)
     a, b = alignment.dest_start, alignment.dest_end
     while a > 0 and not alt_text[a - 1].isspace():
         a -= 1
     while b < len(alt_text) and not alt_text[b].isspace():
         b += 1
-    return NORMALIZERS[spec.normalizer](alt_text[a:b])
+    return normalize(candidate.normalizer, alt_text[a:b])
 
 
-def value_crop_lines(stream: TextStream, span: Span, widen_chars: float = 0.6) -> list[Line]:
-    """One pseudo-line per piece of ``span``: the value's part of each line, a little wider."""
-    pieces: list[Line] = []
-    for li, a, b in span.pieces:
-        line = stream.lines[li]
-        n = max(len(line.text), 1)
-        pieces.append(Line(text=line.text[a:b], polygon=piece_polygon(line, max(0.0, a - widen_chars),
-                                                                      min(float(n), b + widen_chars))))
-    return pieces
+def second_reading(ctx: ExtractContext, candidates: list[Candidate], backend: OcrBackend) -> None:
+    """Re-read every OCR candidate's crop with the second reader of its kind; record agreement."""
+    if ctx.page.image is None and backend.name != "fake":
+        return
+    batches: dict[str, list[tuple[Candidate, list[Line]]]] = {"digits": [], "text": []}
+    for cand in candidates:
+        if cand.kind not in batches or cand.span is None or cand.value is None or cand.source != "ocr":
+            continue
+        crops = value_crop_lines(ctx.stream, cand.span)
+        if crops:
+            batches[cand.kind].append((cand, crops))
+    for kind, items in batches.items():
+        flat = [line for _, crops in items for line in crops]
+        if not flat:
+            continue
+        readings = iter(backend.reread(ctx.page, flat, kind))  # type: ignore[arg-type]
+        for cand, crops in items:
+            parts = [next(readings) for _ in crops]
+            if any(r is None for r in parts):
+                continue
+            alt = _alt_value(cand, " ".join(r.text for r in parts if r is not None))
+            if alt is None:
+                continue
+            if values_agree(cand.value, alt.value):
+                cand.agree = True
+                cand.readers += 1
+                cand.reasons.append(f"second reader ({kind}) agrees")
+            else:
+                cand.agree = False
+                cand.reasons.append(f"second reader ({kind}) reads a different value")
+                if kind == "digits":
+                    # PP-OCR recognisers beat Tesseract on digit fields (ocr-stack.md).
+                    cand.alternatives.append(cand.value)
+                    cand.value = alt.value
+                else:
+                    cand.alternatives.append(alt.value)
 
+
+# -- 4. fields ----------------------------------------------------------------------------------
 
 def span_region(page: Page, stream: TextStream, span: Span) -> tuple[list[float] | None, list[tuple[float, float]]]:
-    """Box [x0, y0, x1, y1] and quad of a span, on the ORIGINAL image."""
+    """Box [x0, y0, x1, y1] and quad of a span on the ORIGINAL image."""
     points: list[tuple[float, float]] = []
     for li, a, b in span.pieces:
         points.extend(piece_polygon(stream.lines[li], a, b))
@@ -147,26 +178,30 @@ def span_region(page: Page, stream: TextStream, span: Span) -> tuple[list[float]
     x0, y0 = arr.min(axis=0)
     x1, y1 = arr.max(axis=0)
     box = [float(x0), float(y0), float(x1), float(y1)]
-    quad = [(float(x0), float(y0)), (float(x1), float(y0)), (float(x1), float(y1)), (float(x0), float(y1))]
     if len(span.pieces) == 1:
-        quad = list(original)
-    return box, quad
+        return box, list(original)
+    return box, [(box[0], box[1]), (box[2], box[1]), (box[2], box[3]), (box[0], box[3])]
 
 
-def score_confidence(char_confs: list[float], agree: bool | None, valid: bool | None) -> float:
-    """Combine reading signals into a confidence in [0, 1] (before calibration)."""
-    base = 0.5 if not char_confs else 0.5 * float(np.mean(char_confs)) + 0.5 * float(np.min(char_confs))
-    if agree is True:
-        base = 1.0 - (1.0 - base) * 0.3
-    elif agree is False:
-        base *= 0.6
-    if valid is False:
-        base *= 0.5
-    return float(max(0.0, min(1.0, base)))
+def damaged_share(page: Page, stream: TextStream, span: Span) -> float:
+    """Share of a span's region (processed page coordinates) lying on missing paper."""
+    mask = page.damage_mask
+    if mask is None or not span.pieces:
+        return 0.0
+    import cv2
+
+    region = np.zeros(mask.shape[:2], np.uint8)
+    for li, a, b in span.pieces:
+        poly = np.asarray(piece_polygon(stream.lines[li], a, b), np.int32)
+        cv2.fillPoly(region, [poly], 255)
+    area = int(np.count_nonzero(region))
+    if area == 0:
+        return 0.0
+    return float(np.count_nonzero((region > 0) & (mask > 0))) / area
 
 
 def _flatten(path: str, value: Any) -> list[tuple[str, Any]]:
-    """Nested values (land uses) become several flat paths."""
+    """List values (land uses, assets) become several flat paths."""
     if isinstance(value, list):
         out: list[tuple[str, Any]] = []
         for k, item in enumerate(value):
@@ -178,96 +213,46 @@ def _flatten(path: str, value: Any) -> list[tuple[str, Any]]:
     return [(path, value)]
 
 
-def extract_fields(
-    page: Page, template: Template, backend: OcrBackend, settings: Settings, page_number: int = 0
-) -> list[Field]:
-    """Every field of ``template`` on ``page``: found ones with value/box/confidence, the rest ``not_found``."""
-    stream = TextStream.from_lines(page.lines)
-    candidates: list[Candidate] = []
-    missing: list[FieldSpec] = []
-    for spec in template.fields:
-        located = locate(stream, template, spec)
-        chosen: Candidate | None = None
-        for lv in located:
-            value = NORMALIZERS[spec.normalizer](lv.value.text)
-            if value is None:
-                continue
-            chosen = Candidate(spec, lv, value, clean_text(lv.value.text), stream.char_confidences(lv.value))
-            break
-        if chosen is None:
-            if located and not spec.pattern:
-                # The label is there but the value is empty ("-/-") or unreadable.
-                lv = located[0]
-                raw = clean_text(lv.value.text)
-                if raw and not is_empty_marker(raw):
-                    candidates.append(Candidate(spec, lv, None, raw, stream.char_confidences(lv.value)))
-                    continue
-            missing.append(spec)
-        else:
-            candidates.append(chosen)
-
-    alt_texts = _second_readings(page, stream, candidates, backend)
+def to_fields(ctx: ExtractContext, candidates: list[Candidate], missing: list[FieldSpec]) -> list[Field]:
     fields: list[Field] = []
-    for cand, alt_text in zip(candidates, alt_texts, strict=True):
-        kind = "digits" if cand.spec.kind == "digits" else "text"
-        alt_value = _alt_value(cand.spec, cand.value, alt_text) if alt_text else None
-        reasons: list[str] = []
-        value = cand.value
-        agree: bool | None = None
-        alternatives: list[Any] = []
-        if alt_value is not None and value is not None:
-            agree = _values_agree(value, alt_value)
-            if agree:
-                reasons.append(f"second reader ({kind}) agrees")
-            else:
-                reasons.append(f"second reader ({kind}) reads a different value")
-                alternatives.append(alt_value)
-                if kind == "digits":
-                    # PP-OCR recognisers beat Tesseract on digit fields (ocr-stack.md).
-                    alternatives[-1] = value
-                    value = alt_value
-        elif value is None and alt_value is not None:
-            value = alt_value
-            reasons.append(f"only the second reader ({kind}) gave a value")
-        box, quad = span_region(page, stream, cand.located.value)
-        if value is None:
-            fields.append(Field(path=cand.spec.path, raw=cand.raw, confidence=0.0, status=FieldStatus.UNREADABLE,
-                                page=page_number, box=box, polygon=quad or None,
-                                reasons=["label found but the value could not be read"]))
+    threshold = ctx.settings.review_threshold
+    for cand in candidates:
+        box, quad = (cand.box, None) if cand.span is None else span_region(ctx.page, ctx.stream, cand.span)
+        status = cand.status
+        reasons = list(dict.fromkeys(cand.reasons))
+        if cand.span is not None and status is None:
+            share = damaged_share(ctx.page, ctx.stream, cand.span)
+            if share >= DAMAGE_UNREADABLE_SHARE:
+                status = FieldStatus.UNREADABLE
+                reasons.append(f"{share:.0%} of the value lies on torn or missing paper")
+        if status == FieldStatus.UNREADABLE or cand.value is None:
+            fields.append(Field(path=cand.path, raw=cand.raw, confidence=0.0, status=FieldStatus.UNREADABLE,
+                                page=ctx.page_number, box=box, polygon=quad or None, reasons=reasons))
             continue
-        confidence = score_confidence(cand.char_confidences, agree, None)
-        status = FieldStatus.EXTRACTED if confidence >= settings.review_threshold else FieldStatus.NEEDS_REVIEW
-        for path, v in _flatten(cand.spec.path, value):
+        confidence = field_confidence(cand, ctx.settings)
+        if status is None:
+            status = FieldStatus.EXTRACTED if confidence >= threshold else FieldStatus.NEEDS_REVIEW
+        for path, v in _flatten(cand.path, cand.value):
             fields.append(Field(path=path, value=v, raw=cand.raw, confidence=confidence, status=status,
-                                page=page_number, box=box, polygon=quad or None, reasons=list(reasons),
-                                alternatives=list(alternatives) if path == cand.spec.path else []))
+                                page=ctx.page_number, box=box, polygon=quad or None, reasons=list(reasons),
+                                alternatives=list(cand.alternatives) if path == cand.path else []))
     for spec in missing:
-        if spec.required:
-            fields.append(Field(path=spec.path, status=FieldStatus.NOT_FOUND, page=None,
-                                reasons=["no label or value found on the page"]))
+        fields.append(Field(path=spec.path, status=FieldStatus.NOT_FOUND, reasons=["not found on the page"]))
     return fields
 
 
-def _second_readings(
-    page: Page, stream: TextStream, candidates: list[Candidate], backend: OcrBackend
-) -> list[str | None]:
-    """The second reader's text of each candidate's value crop (``None`` where it has none)."""
-    if page.image is None and backend.name != "fake":
-        return [None for _ in candidates]
-    batches: dict[str, list[tuple[int, list[Line]]]] = {"digits": [], "text": []}
-    for index, cand in enumerate(candidates):
-        kind = "digits" if cand.spec.kind == "digits" else "text"
-        crops = value_crop_lines(stream, cand.located.value)
-        if crops:
-            batches[kind].append((index, crops))
-    texts: list[str | None] = [None for _ in candidates]
-    for kind, items in batches.items():
-        flat = [line for _, crops in items for line in crops]
-        if not flat:
-            continue
-        readings = iter(backend.reread(page, flat, kind))  # type: ignore[arg-type]
-        for index, crops in items:
-            parts = [next(readings) for _ in crops]
-            if all(r is not None for r in parts):
-                texts[index] = " ".join(r.text for r in parts if r is not None)
-    return texts
+def extract_fields(
+    page: Page, template: Template, backend: OcrBackend, settings: Settings, page_number: int = 0
+) -> list[Field]:
+    """Every field of ``template`` on ``page``: found ones with value/box/confidence, required ones ``not_found``."""
+    ctx = ExtractContext(page, TextStream.from_lines(page.lines), template, settings, page_number)
+    candidates, missing = template_candidates(ctx)
+    for name in template.extractors:
+        candidates.extend(EXTRACTORS[name](ctx))
+    second_reading(ctx, candidates, backend)
+    by_path: dict[str, Candidate] = {}
+    for cand in candidates:
+        by_path.setdefault(cand.path, cand)
+    for name in template.checks:
+        CHECKS[name](by_path, ctx)  # checks may add values (a QR code) or confirm/contradict them
+    return to_fields(ctx, list(by_path.values()), missing)

@@ -71,12 +71,14 @@ class TextStream:
     line_of_char: list[int]  # line index per char (-1 for separators)
     offset_in_line: list[int]
     row_of_line: list[int]
+    line_start: list[int]  # stream index of each line's first character
 
     @classmethod
     def from_lines(cls, lines: list[Line]) -> TextStream:
         rows = group_rows(lines)
         ordered: list[Line] = []
         row_of_line: list[int] = []
+        line_start: list[int] = []
         chars: list[str] = []
         line_of_char: list[int] = []
         offset: list[int] = []
@@ -89,6 +91,7 @@ class TextStream:
                 index = len(ordered)
                 ordered.append(line)
                 row_of_line.append(r)
+                line_start.append(len(chars))
                 for k, ch in enumerate(line.text):
                     chars.append(ch)
                     line_of_char.append(index)
@@ -98,7 +101,12 @@ class TextStream:
             offset.append(-1)
         text = "".join(chars)
         folded = "".join(fold_char(c) for c in text)
-        return cls(ordered, text, folded, line_of_char, offset, row_of_line)
+        return cls(ordered, text, folded, line_of_char, offset, row_of_line, line_start)
+
+    def line_folded(self, index: int) -> str:
+        """The folded text of one line."""
+        start = self.line_start[index]
+        return self.folded[start:start + len(self.lines[index].text)]
 
     def span(self, start: int, end: int) -> Span:
         """The original text of [start, end) with the line pieces it covers."""

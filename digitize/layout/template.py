@@ -42,6 +42,8 @@ class Template:
     fields: tuple[FieldSpec, ...]
     stop: tuple[str, ...] = ()  # regexes that end any value (section headings)
     extractors: tuple[str, ...] = ()  # named extractors for structures labels cannot express
+    checks: tuple[str, ...] = ()  # named cross-field checks
+    required: tuple[str, ...] = ()  # Form 01 paths a document of this type must yield
     meta: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -72,7 +74,10 @@ def load_template(path: Path) -> Template:
         fields=fields,
         stop=tuple(data.get("stop", [])),
         extractors=tuple(data.get("extractors", [])),
-        meta={k: v for k, v in data.items() if k not in ("field", "stop", "doc_types", "name", "extractors")},
+        checks=tuple(data.get("checks", [])),
+        required=tuple(data.get("required", [])),
+        meta={k: v for k, v in data.items()
+              if k not in ("field", "stop", "doc_types", "name", "extractors", "checks", "required")},
     )
 
 

@@ -1,0 +1,133 @@
+"""Per-field confidence: reading signals combined, then calibrated.
+
+Raw OCR confidences are not calibrated (phone photos come out over-confident), so a
+field's confidence is a logistic model over several signals: the recogniser's character
+confidences, whether a second, independent reader agrees, whether validators confirm
+or contradict the value, and how strongly normalisation/vocabulary support it.  The
+model is fitted on generated documents by ``digitize calibrate`` and stored in
+``models/calibration.json``; without it a conservative hand-set combination is used.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from digitize.ocr.models import models_dir
+
+if TYPE_CHECKING:
+    from digitize.config import Settings
+    from digitize.layout.candidate import Candidate
+
+FEATURE_NAMES = (
+    "bias",
+    "char_mean",
+    "char_min",
+    "agree",
+    "disagree",
+    "no_second_reading",
+    "valid",
+    "invalid",
+    "evidence",
+    "digits",
+    "from_code",  # value read from an MRZ or QR code
+    "long_value",
+)
+
+
+def features(c: Candidate) -> np.ndarray:
+    """The signals of one candidate, in :data:`FEATURE_NAMES` order."""
+    confs = c.char_confidences
+    mean = float(np.mean(confs)) if confs else 0.5
+    low = float(np.min(confs)) if confs else 0.5
+    return np.array([
+        1.0,
+        mean,
+        low,
+        1.0 if c.agree is True else 0.0,
+        1.0 if c.agree is False else 0.0,
+        1.0 if c.agree is None else 0.0,
+        1.0 if c.valid is True else 0.0,
+        1.0 if c.valid is False else 0.0,
+        float(c.evidence),
+        1.0 if c.kind == "digits" else 0.0,
+        1.0 if c.source in ("mrz", "qr") else 0.0,
+        1.0 if len(c.raw or "") > 40 else 0.0,
+    ], dtype=float)
+
+
+def heuristic_confidence(c: Candidate) -> float:
+    """The uncalibrated combination used when no calibration file is present."""
+    confs = c.char_confidences
+    base = 0.5 if not confs else 0.5 * float(np.mean(confs)) + 0.5 * float(np.min(confs))
+    if c.source in ("mrz", "qr") and c.valid is not False:
+        base = max(base, 0.97 if c.valid else 0.9)
+    if c.agree is True:
+        base = 1.0 - (1.0 - base) * 0.3
+    elif c.agree is False:
+        base *= 0.6
+    if c.valid is False:
+        base *= 0.5
+    base *= 0.6 + 0.4 * float(c.evidence)
+    return float(max(0.0, min(1.0, base)))
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Logistic model: confidence = sigmoid(weights . features)."""
+
+    weights: np.ndarray
+    meta: dict[str, object]
+
+    def predict(self, x: np.ndarray) -> float:
+        z = float(np.dot(self.weights, x))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def to_json(self) -> str:
+        return json.dumps({"features": list(FEATURE_NAMES), "weights": [float(w) for w in self.weights],
+                           "meta": self.meta}, ensure_ascii=False, indent=1)
+
+
+def fit_calibration(x: np.ndarray, y: np.ndarray, l2: float = 1e-2, iterations: int = 50) -> np.ndarray:
+    """Logistic regression by Newton's method with a small ridge penalty (no bias penalty)."""
+    w = np.zeros(x.shape[1])
+    penalty = np.full(x.shape[1], l2)
+    penalty[0] = 0.0
+    for _ in range(iterations):
+        p = 1.0 / (1.0 + np.exp(-np.clip(x @ w, -30, 30)))
+        gradient = x.T @ (p - y) + penalty * w
+        hessian = (x * (p * (1 - p))[:, None]).T @ x + np.diag(penalty + 1e-9)
+        step = np.linalg.solve(hessian, gradient)
+        w -= step
+        if float(np.max(np.abs(step))) < 1e-7:
+            break
+    return w
+
+
+@lru_cache(maxsize=4)
+def load_calibration(path: str) -> Calibration | None:
+    p = Path(path)
+    if not p.is_file():
+        return None
+    data = json.loads(p.read_text(encoding="utf-8"))
+    if tuple(data.get("features", ())) != FEATURE_NAMES:
+        return None  # fitted for another feature set: fall back rather than mis-score
+    return Calibration(np.asarray(data["weights"], float), dict(data.get("meta", {})))
+
+
+def calibration_path(settings: Settings) -> str:
+    return settings.calibration_file or str(models_dir() / "calibration.json")
+
+
+def field_confidence(c: Candidate, settings: Settings) -> float:
+    """Calibrated confidence of a candidate in [0, 1]."""
+    model = load_calibration(calibration_path(settings))
+    if model is None:
+        return heuristic_confidence(c)
+    return model.predict(features(c))

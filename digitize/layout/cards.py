@@ -1,0 +1,1 @@
+"""ID-card structures (MRZ, QR) and the ID-card checks."""

@@ -1,0 +1,445 @@
+"""Certificate structures that labels alone cannot express, and the certificate checks.
+
+- ``persons``: section I / 1 owners ("Ông: NGUYỄN VĂN AN, sinh năm: 1965, CMND số: ...",
+  couples "Vợ: Bà: ...", households "Hộ ông: ...", old forms "Ông (bà):" with the name on
+  the next row), their ID papers and their shared permanent address.
+- ``authority``: the issuing authority printed under the place/date line.
+- ``old_table``: the parcel table of pre-2009 certificates (one row per parcel).
+- check ``gcn``: land-use areas sum to the parcel area, serial format matches the
+  generation, dates are plausible, ID numbers agree with birth years and sex.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from digitize.fields import idnumbers, landuse, validate
+from digitize.fields.admin import convert_address
+from digitize.fields.normalize import clean_text
+from digitize.layout.candidate import Candidate, ExtractContext, check, extractor
+from digitize.layout.reading import Span, TextStream
+from digitize.layout.values import normalize
+
+# -- persons --------------------------------------------------------------------------------
+
+_PERSON = re.compile(
+    r"(?:^|\n|;)\s*(?:(?P<role>(?:va\s*)?(?:vo|chong))\s*:?\s*)?(?P<household>ho\s*)?"
+    r"(?P<title>ong|ba)(?P<both>\s*\(\s*ba\s*\)|\s*/\s*ba)?\s*:?[ \t]*"
+)
+_NAME_END = re.compile(r"[,;\n]|\s(?:sinh|nam\s*sinh|cccd|cmnd|can\s*cuoc|cmt|so\s*dinh\s*danh|dia\s*chi|ho\s*chieu)\b")
+_BIRTH_YEAR = re.compile(r"(?:sinh\s*nam|nam\s*sinh)\s*:?\s*(?P<value>\d[\d\s]{2,5}\d)")
+_BIRTH_DATE = re.compile(r"(?:sinh\s*ngay|ngay\s*sinh)\s*:?\s*(?P<value>\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4})")
+_ID_PAPER = re.compile(
+    r"(?P<kind>can\s*cuoc\s*cong\s*dan|can\s*cuoc|cccd|cmnd|cmt|giay\s*cmnd|chung\s*minh\s*nhan\s*dan"
+    r"|so\s*dinh\s*danh(?:\s*ca\s*nhan)?|ho\s*chieu)\s*(?:so)?\s*:?\s*(?P<value>[0-9oOilI][0-9oOilI .]{7,16}[0-9oOilI])"
+)
+_ADDRESS = re.compile(r"dia\s*chi(?:\s*thuong\s*tru)?\s*:?\s*")
+_SECTION_END = re.compile(
+    r"\n\s*(?:ii|2)\s*[.)]\s*(?:thua|thong\s*tin)|duoc\s*quyen\s*su\s*dung|\n\s*[a-z]{2}\s?\d{6,8}\s*(?:\n|$)"
+    r"|\n\s*thua\s*(?:\n|dat\s*so)"
+)
+
+
+def _paper_kind(kind: str, digits: str) -> str:
+    if kind.startswith("can cuoc cong dan") or kind == "cccd":
+        return "CCCD"
+    if kind.startswith("can cuoc"):
+        return "Căn cước"
+    if kind.startswith(("so dinh danh",)):
+        return "CCCD" if len(digits) == 12 else "CMND"
+    if kind.startswith("ho chieu"):
+        return "Hộ chiếu"
+    return "CMND"
+
+
+@dataclass
+class _Person:
+    start: int  # stream index of the marker
+    title: str | None  # "ong"/"ba" when the sex is told
+    title_span: Span
+    name_span: Span | None
+    end: int = 0
+
+
+def _find_persons(stream: TextStream, begin: int, end: int) -> list[_Person]:
+    folded = stream.folded
+    people: list[_Person] = []
+    for m in _PERSON.finditer(folded, begin, end):
+        name_start = m.end()
+        # "Ông (bà):" with the name on the next row (old certificates).
+        if name_start < len(folded) and folded[name_start] == "\n":
+            name_start += 1
+        stop = _NAME_END.search(folded, name_start, end)
+        name_end = stop.start() if stop else end
+        name = stream.text[name_start:name_end].strip()
+        words = name.split()
+        if not (2 <= len(words) <= 7) or not all(w[:1].isupper() for w in words):
+            continue
+        role = (m.group("role") or "").replace(" ", "")
+        title = None if m.group("both") else m.group("title")
+        if role.endswith("vo"):
+            title = "ba"
+        elif role.endswith("chong"):
+            title = "ong"
+        people.append(_Person(m.start(), title, stream.span(m.start("title"), m.end("title")),
+                              stream.span(name_start, name_start + len(name))))
+    for i, p in enumerate(people):
+        p.end = people[i + 1].start if i + 1 < len(people) else end
+    return people
+
+
+@extractor("persons")
+def persons(ctx: ExtractContext) -> list[Candidate]:
+    """Owners of section I (2009/2014), section 1 (2024) or the old form's "Ông (bà):"."""
+    stream = ctx.stream
+    folded = stream.folded
+    section_end = _SECTION_END.search(folded)
+    end = section_end.start() if section_end else len(folded)
+    people = _find_persons(stream, 0, end)
+    out: list[Candidate] = []
+    pending_address: list[int] = []
+    for i, person in enumerate(people):
+        base = f"chu_su_dung[{i}]"
+        assert person.name_span is not None
+        name = normalize("name", person.name_span.text)
+        if name is not None:
+            out.append(Candidate(path=f"{base}.ho_ten", value=name.value, raw=clean_text(person.name_span.text),
+                                 span=person.name_span, kind="text", normalizer="name",
+                                 char_confidences=stream.char_confidences(person.name_span),
+                                 reasons=name.reasons, evidence=name.score))
+        if person.title:
+            out.append(Candidate(path=f"{base}.gioi_tinh", value="Nam" if person.title == "ong" else "Nữ",
+                                 raw=person.title_span.text, span=person.title_span, kind="none",
+                                 char_confidences=stream.char_confidences(person.title_span),
+                                 reasons=["from the title Ông/Bà"]))
+        window_start = person.name_span.end
+        address = _ADDRESS.search(folded, window_start, person.end)
+        attr_end = address.start() if address else person.end
+        for pattern, key, normalizer in ((_BIRTH_YEAR, "nam_sinh", "year"), (_BIRTH_DATE, "ngay_sinh", "date")):
+            m = pattern.search(folded, window_start, attr_end)
+            if m:
+                span = stream.span(m.start("value"), m.end("value"))
+                cand = _span_candidate(ctx, f"{base}.{key}", span, normalizer, "digits")
+                if cand:
+                    out.append(cand)
+        m = _ID_PAPER.search(folded, window_start, attr_end)
+        if m:
+            span = stream.span(m.start("value"), m.end("value"))
+            number = _span_candidate(ctx, f"{base}.so_giay_to", span, "id_number", "digits")
+            if number:
+                out.append(number)
+                kind_span = stream.span(m.start("kind"), m.end("kind"))
+                out.append(Candidate(path=f"{base}.loai_giay_to", value=_paper_kind(m.group("kind"), number.value),
+                                     raw=kind_span.text, span=kind_span, kind="none",
+                                     char_confidences=stream.char_confidences(kind_span)))
+        pending_address.append(i)
+        if address:
+            value_start = address.end()
+            value_end = _SECTION_END.search(folded, value_start)
+            stop = min(person.end, value_end.start() if value_end else len(folded))
+            # The address runs over at most three rows.
+            rows_end = value_start
+            for _ in range(3):
+                nl = folded.find("\n", rows_end + 1)
+                rows_end = len(folded) if nl < 0 else nl
+            span = stream.span(value_start, min(stop, rows_end))
+            for k in pending_address:
+                cand = _span_candidate(ctx, f"chu_su_dung[{k}].dia_chi_thuong_tru", span, "text", "text")
+                if cand:
+                    if k != i:
+                        cand.reasons.append("address shared with the next person")
+                    out.append(cand)
+                    two_level = _two_level(cand)
+                    if two_level is not None:
+                        out.append(two_level)
+            pending_address = []
+    return out
+
+
+def _span_candidate(ctx: ExtractContext, path: str, span: Span, normalizer: str, kind: str) -> Candidate | None:
+    value = normalize(normalizer, span.text)
+    if value is None:
+        return None
+    return Candidate(path=path, value=value.value, raw=clean_text(span.text), span=span, kind=kind,
+                     normalizer=normalizer, char_confidences=ctx.stream.char_confidences(span),
+                     reasons=list(value.reasons), evidence=value.score)
+
+
+def _two_level(address: Candidate) -> Candidate | None:
+    """The 2025 two-level form of an address candidate (never a guess for split wards)."""
+    result = convert_address(str(address.value))
+    path = address.path.replace("dia_chi_thuong_tru", "dia_chi_2_cap")
+    if result.two_level is None:
+        return None
+    return Candidate(path=path, value=result.two_level, raw=address.raw, span=address.span, kind="none",
+                     char_confidences=list(address.char_confidences), reasons=list(result.reasons),
+                     evidence=min(address.evidence, result.score), source="derived")
+
+
+# -- issuing authority -------------------------------------------------------------------------
+
+_DATE_LINE = re.compile(r"(?:^|\n)[^\n,]{2,60},\s*ngay\s*\d{1,2}\s*thang\s*\d{1,2}\s*nam\s*\d{4}[^\n]*")
+_SIGNATURE_TITLE = re.compile(r"^\s*(?:kt\.?|tm\.?|tl\.?|q\.?)?\s*(?:pho\s*)?(?:chu\s*tich|giam\s*doc|truong)\b")
+_AUTH_PREFIX = re.compile(r"^\s*(?:tm|kt|tl|q)\s*[.:]\s*")
+
+
+def _upper_share(text: str) -> float:
+    letters = [c for c in text if c.isalpha()]
+    return sum(c.isupper() for c in letters) / len(letters) if letters else 0.0
+
+
+@extractor("authority")
+def authority(ctx: ExtractContext) -> list[Candidate]:
+    """The authority's name: the upper-case rows under the place/date line, TM./KT. prefixes dropped."""
+    stream = ctx.stream
+    m = _DATE_LINE.search(stream.folded)
+    if not m:
+        return []
+    date_lines = {li for li, _, _ in stream.span(m.start(), m.end()).pieces}
+    if not date_lines:
+        return []
+    x0 = min(stream.lines[li].bbox()[0] for li in date_lines)
+    x1 = max(stream.lines[li].bbox()[2] for li in date_lines)
+    date_row = max(stream.row_of_line[li] for li in date_lines)
+    parts: list[tuple[int, int]] = []  # (line index, first char) of authority rows
+    row = date_row + 1
+    while True:
+        in_row = [i for i, r in enumerate(stream.row_of_line) if r == row]
+        if not in_row:
+            break
+        # Only the lines of this row that sit in the date line's column.
+        column = [i for i in in_row if stream.lines[i].bbox()[2] > x0 and stream.lines[i].bbox()[0] < x1]
+        if not column:
+            break
+        text = " ".join(stream.lines[i].text for i in column)
+        folded = " ".join(stream.line_folded(i) for i in column)
+        if _SIGNATURE_TITLE.match(folded) or _upper_share(text) < 0.8:
+            break
+        prefix = _AUTH_PREFIX.match(folded)
+        for i in column:
+            parts.append((i, prefix.end() if prefix and i == column[0] else 0))
+        row += 1
+        if len(parts) > 6:
+            break
+    if not parts:
+        return []
+    starts = [stream.line_start[i] + offset for i, offset in parts]
+    ends = [stream.line_start[i] + len(stream.lines[i].text) for i, _ in parts]
+    # Build the value from the pieces; the span covers them all for boxes and confidences.
+    raw = " ".join(stream.text[a:b].strip() for a, b in zip(starts, ends, strict=True))
+    span = stream.span(min(starts), max(ends))
+    span = Span(span.start, span.end, raw,
+                [(i, offset, len(stream.lines[i].text)) for i, offset in parts])
+    value = normalize("authority", raw)
+    if value is None:
+        return []
+    return [Candidate(path="co_quan_cap", value=value.value, raw=raw, span=span, kind="text", normalizer="authority",
+                      char_confidences=stream.char_confidences(span), reasons=list(value.reasons),
+                      evidence=value.score)]
+
+
+# -- pre-2009 parcel table -------------------------------------------------------------------------
+
+_COLUMNS = (
+    ("so_thua", re.compile(r"thua"), "number_string", "digits"),
+    ("so_to_ban_do", re.compile(r"to\s*ban|ban\s*do"), "number_string", "digits"),
+    ("dien_tich", re.compile(r"dien\s*tich"), "area", "digits"),
+    ("muc_dich_su_dung", re.compile(r"muc\s*dich"), "land_use", "text"),
+    ("thoi_han_su_dung", re.compile(r"thoi\s*han"), "use_term", "text"),
+    ("ghi_chu", re.compile(r"ghi\s*chu"), "text", "text"),
+)
+_TABLE_END = re.compile(r"tong\s*dien\s*tich|,\s*ngay\s*\d|vao\s*so")
+
+
+@extractor("old_table")
+def old_table(ctx: ExtractContext) -> list[Candidate]:
+    """Rows of the old form's parcel table, read by the x positions of its header cells."""
+    stream = ctx.stream
+    header_cells: dict[str, tuple[float, float]] = {}
+    header_rows: set[int] = set()
+    for i, line in enumerate(stream.lines):
+        if not line.text:
+            continue
+        folded = stream.line_folded(i)
+        for key, pattern, _, _ in _COLUMNS:
+            if key not in header_cells and pattern.search(folded) and len(folded) < 30:
+                x0, _, x1, _ = line.bbox()
+                header_cells[key] = ((x0 + x1) / 2, x1 - x0)
+                header_rows.add(stream.row_of_line[i])
+    if len(header_cells) < 3 or "so_thua" not in header_cells:
+        return []
+    centres = sorted((c, key) for key, (c, _) in header_cells.items())
+    first_body_row = max(header_rows) + 1
+    out: list[Candidate] = []
+    parcel = 0
+    rows = sorted({r for r in stream.row_of_line if r >= first_body_row})
+    for row in rows:
+        members = [i for i, r in enumerate(stream.row_of_line) if r == row and stream.lines[i].text]
+        row_text = " ".join(stream.line_folded(i) for i in members)
+        if _TABLE_END.search(row_text):
+            break
+        cells: dict[str, list[int]] = {}
+        for i in members:
+            x0, _, x1, _ = stream.lines[i].bbox()
+            centre = (x0 + x1) / 2
+            key = min(centres, key=lambda ck: abs(ck[0] - centre))[1]
+            cells.setdefault(key, []).append(i)
+        if "so_thua" not in cells:
+            continue
+        base = f"thua_dat[{parcel}]"
+        for key, _, normalizer, kind in _COLUMNS:
+            if key not in cells:
+                continue
+            indices = cells[key]
+            start = stream.line_start[indices[0]]
+            span = Span(start, start, " ".join(stream.lines[i].text for i in indices),
+                        [(i, 0, len(stream.lines[i].text)) for i in indices])
+            path = f"{base}.{key}" if key != "ghi_chu" else "ghi_chu"
+            cand = _span_candidate(ctx, path, span, normalizer, kind)
+            if cand:
+                out.append(cand)
+        parcel += 1
+    return out
+
+
+# -- checks ----------------------------------------------------------------------------------------
+
+def _parcel_indices(cands: dict[str, Candidate]) -> list[int]:
+    found = {int(m.group(1)) for p in cands for m in [re.match(r"thua_dat\[(\d+)\]", p)] if m}
+    return sorted(found)
+
+
+@check("gcn")
+def gcn_checks(cands: dict[str, Candidate], ctx: ExtractContext) -> None:
+    """Cross-field checks of a certificate page; each confirms or contradicts the values it reads."""
+    doc_type = ctx.page.doc_type.value if ctx.page.doc_type else None
+    serial = cands.get("so_phat_hanh")
+    if serial is not None and serial.value is not None:
+        result = validate.check_serial_generation(serial.value, doc_type)
+        _apply(serial, result)
+    issued = cands.get("ngay_cap")
+    if issued is not None and issued.value is not None:
+        _apply(issued, validate.check_issue_date(issued.value))
+    registry = cands.get("so_vao_so")
+    if registry is not None and registry.value is not None:
+        _apply(registry, validate.check_registry_number(registry.value))
+    for j in _parcel_indices(cands):
+        total = cands.get(f"thua_dat[{j}].dien_tich")
+        uses = cands.get(f"thua_dat[{j}].muc_dich_su_dung")
+        if uses is None or not isinstance(uses.value, list):
+            continue
+        parts = [u.get("dien_tich") for u in uses.value if isinstance(u, dict)]
+        if total is not None and len(parts) > 1 and all(p is not None for p in parts):
+            result = validate.check_area_sum(total.value, parts)
+            _apply(total, result)
+            _apply(uses, result)
+        # Old certificates print no parcel address: the owner's address tells rural or urban.
+        address = cands.get(f"thua_dat[{j}].dia_chi") or cands.get("chu_su_dung[0].dia_chi_thuong_tru")
+        if address is not None and isinstance(uses.value, list):
+            _resolve_residential_codes(uses, str(address.value))
+    for key, cand in cands.items():
+        m = re.fullmatch(r"(chu_su_dung\[\d+\])\.so_giay_to", key)
+        if not m or cand.value is None:
+            continue
+        base = m.group(1)
+        year = cands.get(f"{base}.nam_sinh")
+        sex = cands.get(f"{base}.gioi_tinh")
+        if len(str(cand.value)) == 12:
+            result = idnumbers.check_cccd(str(cand.value), birth_year=year.value if year else None,
+                                          sex=sex.value if sex else None)
+            _apply(cand, result)
+            if year is not None and result.ok is True:
+                year.confirm("agrees with the ID number's birth year")
+        elif len(str(cand.value)) == 9:
+            _apply(cand, validate.check_cmnd(cand.value))
+
+
+def qr_region_box(ctx: ExtractContext, fraction_x: float, fraction_y: float,
+                  corner: str = "top_right") -> tuple[int, int, int, int] | None:
+    """A region of the processed page image, as (x0, y0, x1, y1)."""
+    image = ctx.page.color_image if ctx.page.color_image is not None else ctx.page.image
+    if image is None:
+        return None
+    h, w = image.shape[:2]
+    if corner == "top_right":
+        return int(w * (1 - fraction_x)), 0, w, int(h * fraction_y)
+    return 0, 0, w, h
+
+
+def decode_region(ctx: ExtractContext, region: tuple[int, int, int, int]) -> list[tuple[str, list[float]]]:
+    """QR payloads decoded in a region, with their boxes on the ORIGINAL image."""
+    from digitize.fields.qr import decode_qr
+
+    image = ctx.page.image if ctx.page.image is not None else ctx.page.color_image
+    if image is None:
+        return []
+    x0, y0, x1, y1 = region
+    found = []
+    for code in decode_qr(image[y0:y1, x0:x1]):
+        points = [(float(x + x0), float(y + y0)) for x, y in code.corners]
+        original = ctx.page.to_original(points) if ctx.page.transforms else points
+        xs, ys = [p[0] for p in original], [p[1] for p in original]
+        found.append((code.text, [min(xs), min(ys), max(xs), max(ys)]))
+    return found
+
+
+@check("gcn_qr")
+def gcn_qr(cands: dict[str, Candidate], ctx: ExtractContext) -> None:
+    """The 2024 certificate's QR (top right) against the printed code and serial.
+
+    Its payload format is not public, so it only confirms or contradicts values it visibly
+    carries, and fills the certificate code when OCR missed it and the QR holds exactly one.
+    """
+    from digitize.fields.qr import parse_gcn_qr
+
+    region = qr_region_box(ctx, 0.35, 0.25)
+    if region is None:
+        return
+    decoded = decode_region(ctx, region)
+    if not decoded:
+        return
+    payload, box = decoded[0]
+    parsed = parse_gcn_qr(payload)
+    code = cands.get("ma_gcn")
+    codes = parsed.get("ma_gcn_candidates") or []
+    if code is not None and code.value is not None and codes:
+        if code.value in codes:
+            code.confirm("matches the QR code")
+            code.readers += 1
+        else:
+            code.invalidate("differs from the QR code")
+    elif code is None and len(codes) == 1:
+        cands["ma_gcn"] = Candidate(path="ma_gcn", value=codes[0], raw=payload[:60], span=None, kind="none",
+                                    box=box, valid=True, source="qr", reasons=["read from the QR code"])
+    serial = cands.get("so_phat_hanh")
+    if serial is not None and serial.value is not None and parsed.get("serial"):
+        if parsed["serial"] == serial.value:
+            serial.confirm("matches the QR code")
+            serial.readers += 1
+        else:
+            serial.invalidate("differs from the QR code")
+
+
+def _apply(cand: Candidate, result: validate.Check) -> None:
+    if result.ok is True:
+        cand.confirm()
+        cand.reasons.extend(result.reasons)
+    elif result.ok is False:
+        for reason in result.reasons or ["failed validation"]:
+            cand.invalidate(reason)
+
+
+def _resolve_residential_codes(uses: Candidate, parcel_address: str) -> None:
+    """'Thổ cư' / 'đất ở' give ONT or ODT once the parcel address says rural or urban."""
+    urban = landuse.urban_from_address(parcel_address)
+    if urban is None:
+        return
+    for item in uses.value:
+        if not isinstance(item, dict):
+            continue
+        match = landuse.land_use_code(str(item.get("ten", "")), urban=urban)
+        if match is not None and match.code != item.get("ma"):
+            item["ma"] = match.code
+            uses.reasons.extend(match.reasons)
+
