@@ -254,52 +254,105 @@ _TABLE_END = re.compile(r"tong\s*dien\s*tich|,\s*ngay\s*\d|vao\s*so")
 
 @extractor("old_table")
 def old_table(ctx: ExtractContext) -> list[Candidate]:
-    """Rows of the old form's parcel table, read by the x positions of its header cells."""
+    """Rows of the old form's parcel table, read by the x positions of its header cells.
+
+    Header cells may wrap ("Thửa / đất số"); body rows are those whose parcel-number
+    cell holds a number, up to the total line or the date line.
+    """
     stream = ctx.stream
-    header_cells: dict[str, tuple[float, float]] = {}
+    header_cells: dict[str, float] = {}
     header_rows: set[int] = set()
     for i, line in enumerate(stream.lines):
-        if not line.text:
-            continue
         folded = stream.line_folded(i)
+        if not folded or len(folded) > 30:
+            continue
         for key, pattern, _, _ in _COLUMNS:
-            if key not in header_cells and pattern.search(folded) and len(folded) < 30:
+            if key not in header_cells and pattern.search(folded):
                 x0, _, x1, _ = line.bbox()
-                header_cells[key] = ((x0 + x1) / 2, x1 - x0)
+                header_cells[key] = (x0 + x1) / 2
                 header_rows.add(stream.row_of_line[i])
+                break
     if len(header_cells) < 3 or "so_thua" not in header_cells:
         return []
-    centres = sorted((c, key) for key, (c, _) in header_cells.items())
-    first_body_row = max(header_rows) + 1
+    centres = sorted((c, key) for key, c in header_cells.items())
     out: list[Candidate] = []
     parcel = 0
-    rows = sorted({r for r in stream.row_of_line if r >= first_body_row})
-    for row in rows:
+    for row in sorted({r for r in stream.row_of_line if r > min(header_rows)}):
         members = [i for i, r in enumerate(stream.row_of_line) if r == row and stream.lines[i].text]
-        row_text = " ".join(stream.line_folded(i) for i in members)
-        if _TABLE_END.search(row_text):
+        if _TABLE_END.search(" ".join(stream.line_folded(i) for i in members)):
             break
         cells: dict[str, list[int]] = {}
         for i in members:
             x0, _, x1, _ = stream.lines[i].bbox()
-            centre = (x0 + x1) / 2
-            key = min(centres, key=lambda ck: abs(ck[0] - centre))[1]
+            key = min(centres, key=lambda ck: abs(ck[0] - (x0 + x1) / 2))[1]
             cells.setdefault(key, []).append(i)
-        if "so_thua" not in cells:
-            continue
+        number_cell = cells.get("so_thua", [])
+        if not number_cell or not any(c.isdigit() for i in number_cell for c in stream.lines[i].text):
+            continue  # a wrapped header row or a note, not a parcel
         base = f"thua_dat[{parcel}]"
         for key, _, normalizer, kind in _COLUMNS:
             if key not in cells:
                 continue
             indices = cells[key]
-            start = stream.line_start[indices[0]]
-            span = Span(start, start, " ".join(stream.lines[i].text for i in indices),
+            last = indices[-1]
+            span = Span(stream.line_start[indices[0]], stream.line_start[last] + len(stream.lines[last].text),
+                        " ".join(stream.lines[i].text for i in indices),
                         [(i, 0, len(stream.lines[i].text)) for i in indices])
-            path = f"{base}.{key}" if key != "ghi_chu" else "ghi_chu"
-            cand = _span_candidate(ctx, path, span, normalizer, kind)
+            cand = _span_candidate(ctx, f"{base}.{key}" if key != "ghi_chu" else "ghi_chu", span, normalizer, kind)
             if cand:
                 out.append(cand)
         parcel += 1
+    return out
+
+
+_INTEGER = re.compile(r"^\s*\d{1,5}[a-zA-Z]?\s*$")
+_DECIMAL = re.compile(r"^\s*\d{1,3}(?:\.\d{3})*,\d{1,2}\s*$")
+_SKETCH_END = re.compile(r"bang\s*ke\s*toa\s*do|he\s*toa\s*do|so\s*hieu\s*diem")
+
+
+@extractor("sketch")
+def sketch(ctx: ExtractContext) -> list[Candidate]:
+    """The parcel label of a sketch page: its number written over its area ("1404" over "65,3").
+
+    Only above the corner-coordinate table; edge lengths and point numbers sit side by
+    side, never one centred over the other.
+    """
+    stream = ctx.stream
+    if not re.search(r"so\s*do\s*thua\s*dat", stream.folded):
+        return []
+    limit = _SKETCH_END.search(stream.folded)
+    limit_y = float("inf")
+    if limit:
+        pieces = stream.span(limit.start(), limit.end()).pieces
+        if pieces:
+            limit_y = stream.lines[pieces[0][0]].bbox()[1]
+    best: tuple[float, int, int] | None = None
+    for i, top in enumerate(stream.lines):
+        if not _INTEGER.match(top.text) or top.bbox()[3] > limit_y:
+            continue
+        tx0, ty0, tx1, ty1 = top.bbox()
+        height = ty1 - ty0
+        for j, bottom in enumerate(stream.lines):
+            if j == i or not _DECIMAL.match(bottom.text):
+                continue
+            bx0, by0, bx1, _ = bottom.bbox()
+            centred = abs((tx0 + tx1) / 2 - (bx0 + bx1) / 2) < 0.6 * max(bx1 - bx0, tx1 - tx0)
+            below = 0 <= by0 - ty1 < 1.5 * height
+            if centred and below:
+                digits = len(top.text.strip())
+                if best is None or digits > best[0]:
+                    best = (digits, i, j)
+    if best is None:
+        return []
+    _, i, j = best
+    out = []
+    for index, key, normalizer in ((i, "so_thua", "number_string"), (j, "dien_tich", "area")):
+        start = stream.line_start[index]
+        span = stream.span(start, start + len(stream.lines[index].text))
+        cand = _span_candidate(ctx, f"thua_dat[0].{key}", span, normalizer, "digits")
+        if cand:
+            cand.reasons.append("read from the parcel sketch")
+            out.append(cand)
     return out
 
 

@@ -138,7 +138,7 @@ def locate(stream: TextStream, template: Template, spec: FieldSpec) -> list[Loca
             found.append(LocatedValue(spec, None, stream.span(m.start(g), m.end(g))))
         return found
     other_labels = [lab for lab in template.all_labels if lab not in spec.labels]
-    stops = [*other_labels, *template.stop, *spec.stop]
+    template_stops = [*template.stop, *spec.stop]
     for label in spec.labels:
         for m in _compile(label).finditer(folded, origin):
             start = m.end()
@@ -151,10 +151,19 @@ def locate(stream: TextStream, template: Template, spec: FieldSpec) -> list[Loca
                 while start < len(folded) and folded[start] in " \t":
                     start += 1
             end = _row_limit(stream, start, spec.max_rows)
-            for stop in stops:
+            for stop in template_stops:
                 sm = _compile(stop).search(folded, start, end)
                 if sm and sm.start() < end:
                     end = sm.start()
+            for stop in other_labels:
+                # Another label ends the value only where labels stand: at a row start, after
+                # an item marker or a separator ("125, tờ bản đồ số"); "Ghi chú: Diện tích
+                # đất ở..." is a value that happens to begin with a label's words.
+                for sm in _compile(stop).finditer(folded, start, end):
+                    before = folded[start:sm.start()].rstrip(" \t")
+                    if before and before[-1] in "\n),;":
+                        end = min(end, sm.start())
+                        break
             value_text = folded[start:end]
             marker = _ITEM_MARKER.search(value_text)
             if marker:
