@@ -62,11 +62,63 @@ def _write_csv_fields(docs: list[dict[str, Any]], stream: Any) -> None:
             ])
 
 
+def expand_inputs(paths: tuple[Path, ...]) -> list[Path]:
+    """Files as given; a folder stands for the supported files in it (sorted, not recursive)."""
+    from digitize.io.loader import SUPPORTED_EXTENSIONS
+
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out.extend(sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SUPPORTED_EXTENSIONS))
+        else:
+            out.append(path)
+    return out
+
+
+def _write_results(docs: list[Any], fmt: str, output: Path | None, out_dir: Path | None,
+                   include_lines: bool) -> None:
+    from digitize.export import form01
+
+    if fmt in ("csv", "fields-csv"):
+        target = (out_dir / ("form01.csv" if fmt == "csv" else "fields.csv")) if out_dir is not None else output
+        writer = form01.write_csv if fmt == "csv" else _write_csv_fields
+        payload = docs if fmt == "csv" else [d.to_output() for d in docs]
+        if target is None:
+            writer(payload, sys.stdout)  # type: ignore[operator]
+        else:
+            with open(target, "w", encoding="utf-8-sig", newline="") as fh:
+                writer(payload, fh)  # type: ignore[operator]
+        return
+    if fmt == "xlsx":
+        target = (out_dir / "form01.xlsx") if out_dir is not None else output
+        if target is None:
+            raise click.UsageError("--format xlsx needs -o FILE.xlsx or -o FOLDER/")
+        form01.write_xlsx(docs, target)
+        return
+    results = [d.to_output(include_lines=include_lines) for d in docs]
+    if out_dir is not None:
+        for doc, result in zip(docs, results, strict=True):
+            (out_dir / f"{Path(doc.source).stem}.json").write_text(
+                json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    elif output is not None:
+        if results:
+            output.write_text(json.dumps(results[0] if len(results) == 1 else results, ensure_ascii=False,
+                                         indent=2), encoding="utf-8")
+    else:
+        for result in results:
+            click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+
+
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
-              help="Output file (one input) or folder (one <name>.json per input). Default: standard output.")
-@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
+              help="Output file, or a folder (ends with / or exists) for one <name>.json per input. "
+                   "Default: standard output.")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "xlsx", "fields-csv"]), default="json",
+              show_default=True, help="json: full result; csv/xlsx: Form 01 rows (PL3 columns); "
+                                      "fields-csv: one row per field.")
+@click.option("--dossier", is_flag=True,
+              help="All inputs (files or a folder) are one certificate with its owners' ID cards: one record.")
 @click.option("--backend", default=None, help="OCR backend name (digitize backends lists them). Default: default.")
 @click.option("--dpi", type=click.IntRange(50, 1200), default=None, help="PDF rendering resolution.")
 @click.option("--pages", "page_range", default=None, help="PDF/TIFF pages, 1-based: '2' or '1-3'.")
@@ -75,10 +127,12 @@ def _write_csv_fields(docs: list[dict[str, Any]], stream: Any) -> None:
 @click.option("--include-lines", is_flag=True, help="Include every OCR line in the JSON.")
 @click.pass_context
 def extract(
-    ctx: click.Context, files: tuple[Path, ...], output: Path | None, fmt: str, backend: str | None,
-    dpi: int | None, page_range: str | None, threads: int | None, no_preprocess: bool, include_lines: bool,
+    ctx: click.Context, files: tuple[Path, ...], output: Path | None, fmt: str, dossier: bool,
+    backend: str | None, dpi: int | None, page_range: str | None, threads: int | None, no_preprocess: bool,
+    include_lines: bool,
 ) -> None:
-    """Extract Form 01 fields from photos, scans and PDFs (one result per input file)."""
+    """Extract Form 01 fields from photos, scans and PDFs (one result per input, or one per dossier)."""
+    from digitize.dossier import find_duplicates, merge_dossier
     from digitize.io.loader import parse_page_range
     from digitize.ocr.base import create_backend
     from digitize.pipeline import process_file
@@ -89,8 +143,12 @@ def extract(
         pages = parse_page_range(page_range)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--pages") from exc
+    inputs = expand_inputs(files)
+    if not inputs:
+        raise click.BadParameter("no supported files found", param_hint="FILES")
     out_dir: Path | None = None
-    if output is not None and (len(files) > 1 or output.is_dir() or str(output).endswith("/")):
+    many = len(inputs) > 1 and not dossier
+    if output is not None and (output.is_dir() or str(output).endswith("/") or (many and fmt == "json")):
         out_dir = output
         out_dir.mkdir(parents=True, exist_ok=True)
     try:
@@ -103,9 +161,9 @@ def extract(
         return
 
     exit_code = ExitCode.OK
-    results: list[dict[str, Any]] = []
+    docs = []
     try:
-        for path in files:
+        for path in inputs:
             try:
                 doc = process_file(path, engine, settings, pages)
             except InputError as exc:
@@ -125,30 +183,19 @@ def extract(
                 _error(f"{path}: internal error ({type(exc).__name__})")
                 exit_code = max(exit_code, ExitCode.INTERNAL_ERROR)
                 continue
-            result = doc.to_output(include_lines=include_lines)
-            found = sum(1 for f in doc.fields if f.status.value not in ("not_found",))
+            found = sum(1 for f in doc.fields if f.status.value != "not_found")
             log.info("%s: %s, %d/%d fields found", path.name, doc.loai_tai_lieu.value, found, len(doc.fields))
-            if out_dir is not None and fmt == "json":
-                (out_dir / f"{path.stem}.json").write_text(
-                    json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
-            results.append(result)
+            docs.append(doc)
     finally:
         engine.close()
 
-    if fmt == "csv":
-        target = (out_dir / "fields.csv") if out_dir is not None else output
-        if target is None:
-            _write_csv_fields(results, sys.stdout)
-        else:
-            with open(target, "w", encoding="utf-8-sig", newline="") as fh:
-                _write_csv_fields(results, fh)
-    elif out_dir is None:
-        if output is not None:
-            if results:
-                output.write_text(json.dumps(results[0], ensure_ascii=False, indent=2), encoding="utf-8")
-        else:
-            for result in results:
-                click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    if dossier and docs:
+        source = str(files[0]) if len(files) == 1 else ", ".join(str(f) for f in files)
+        docs = [merge_dossier(docs, source, settings.review_threshold)]
+    else:
+        for index, notes in find_duplicates(docs).items():
+            docs[index] = docs[index].model_copy(update={"warnings": [*docs[index].warnings, *notes]})
+    _write_results(docs, fmt, output, out_dir, include_lines)
     ctx.exit(exit_code)
 
 

@@ -117,6 +117,7 @@ class SourceInfo(BaseModel):
     exif_orientation: int | None = None
     dpi: float | None = None
     media_type: str = ""
+    image_hash: str | None = None  # 64-bit difference hash of the page, for near-duplicate detection
 
 
 class Reading(BaseModel):
@@ -166,6 +167,9 @@ class Field(BaseModel):
     polygon: Polygon | None = None  # the same region as a quad on the original image
     reasons: list[str] = PydField(default_factory=list)
     alternatives: list[Any] = PydField(default_factory=list)  # conflicting values
+    # The confidence model's inputs (digitize.confidence.FEATURE_NAMES), kept for calibration;
+    # not part of the public output.
+    signals: list[float] | None = PydField(default=None, exclude=True, repr=False)
 
 
 class Quality(BaseModel):

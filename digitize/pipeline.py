@@ -86,12 +86,12 @@ _STATUS_RANK = {
 }
 
 
-def merge_fields(pages: Iterable[Page]) -> list[Field]:
+def merge_fields(field_lists: Iterable[list[Field]]) -> list[Field]:
     """One field per path across pages: the found one with the best status and confidence."""
     best: dict[str, Field] = {}
     order: list[str] = []
-    for page in pages:
-        for f in page.fields:
+    for fields in field_lists:
+        for f in fields:
             current = best.get(f.path)
             if current is None:
                 best[f.path] = f
@@ -140,7 +140,7 @@ def build_document(source: str, pages: list[Page], backend_name: str) -> Documen
         source=source,
         loai_tai_lieu=document_type(pages),
         pages=pages,
-        fields=(merged := merge_fields(pages)) + missing_required(pages, merged),
+        fields=(merged := merge_fields(p.fields for p in pages)) + missing_required(pages, merged),
         warnings=warnings,
         timings=timings,
         backend=backend_name,

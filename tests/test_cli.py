@@ -37,14 +37,66 @@ def test_bad_files_do_not_stop_the_others(gcn_page2: Path, tmp_path: Path) -> No
     assert sorted(p.name for p in out.iterdir()) == ["gcn_page2.json"]
 
 
-def test_csv_output(gcn_page2: Path, tmp_path: Path) -> None:
+def test_fields_csv_output(gcn_page2: Path, tmp_path: Path) -> None:
     target = tmp_path / "fields.csv"
-    result = CliRunner().invoke(main, ["extract", str(gcn_page2), "--format", "csv", "-o", str(target),
+    result = CliRunner().invoke(main, ["extract", str(gcn_page2), "--format", "fields-csv", "-o", str(target),
                                        "--backend", "fake", "--no-preprocess"])
     assert result.exit_code == 0, result.output
     text = target.read_text(encoding="utf-8-sig")
     assert text.splitlines()[0].startswith("source,loai_tai_lieu,path,value")
     assert ",thua_dat[0].so_thua,318," in text
+
+
+def test_form01_csv_and_xlsx(gcn_page2: Path, tmp_path: Path) -> None:
+    import csv
+
+    target = tmp_path / "form01.csv"
+    result = CliRunner().invoke(main, ["extract", str(gcn_page2), "--format", "csv", "-o", str(target),
+                                       "--backend", "fake", "--no-preprocess"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(target.open(encoding="utf-8-sig")))
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["Số thửa"] == "318" and row["Số tờ bản đồ"] == "07"
+    assert row["Diện tích (m²)"] == "152,4"
+    assert row["Ngày cấp GCN"] == "20/11/2013"
+    assert row["Trạng thái kiểm tra"] == "Cần kiểm tra"  # serial and owner are not on page 2
+    assert "so_phat_hanh" in row["Trường cần kiểm tra"]
+    xlsx = tmp_path / "form01.xlsx"
+    result = CliRunner().invoke(main, ["extract", str(gcn_page2), "--format", "xlsx", "-o", str(xlsx),
+                                       "--backend", "fake", "--no-preprocess"])
+    assert result.exit_code == 0, result.output
+    assert xlsx.read_bytes()[:2] == b"PK"
+
+
+def test_folder_input_and_duplicates(gcn_page2: Path, tmp_path: Path) -> None:
+    import shutil
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("a.png", "b.png"):
+        shutil.copy(gcn_page2, folder / name)
+        shutil.copy(gcn_page2.with_name("gcn_page2.gt.json"), folder / name.replace(".png", ".gt.json"))
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["extract", str(folder), "-o", str(out), "--backend", "fake",
+                                       "--no-preprocess"])
+    assert result.exit_code == 0, result.output
+    a = json.loads((out / "a.json").read_text(encoding="utf-8"))
+    assert any("duplicate of b.png" in w for w in a["warnings"])
+
+
+def test_dossier_merges_into_one_record(gcn_page2: Path, tmp_path: Path) -> None:
+    import shutil
+
+    folder = tmp_path / "dossier"
+    folder.mkdir()
+    shutil.copy(gcn_page2, folder / "p2.png")
+    shutil.copy(gcn_page2.with_name("gcn_page2.gt.json"), folder / "p2.gt.json")
+    result = CliRunner().invoke(main, ["extract", str(folder), "--dossier", "--backend", "fake", "--no-preprocess"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["source"] == str(folder)
+    assert doc["record"]["thua_dat"][0]["so_thua"] == "318"
 
 
 def test_bad_arguments() -> None:

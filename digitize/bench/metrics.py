@@ -90,7 +90,7 @@ def field_key(path: str) -> str:
 
 # Values the engine derives rather than reads (the 2025 two-level address): a generator
 # that does not compute them cannot count them as invented.
-DERIVED_KEYS = frozenset({"chu_su_dung[].dia_chi_2_cap"})
+DERIVED_KEYS = frozenset({"chu_su_dung[].dia_chi_2_cap", "chu_su_dung[].vai_tro", "phap_nhan"})
 
 FLAGGED_STATUSES = frozenset({"needs_review", "unreadable", "conflict", "not_found", "missing"})
 

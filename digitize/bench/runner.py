@@ -140,7 +140,8 @@ def _run_one(image: str) -> dict[str, Any]:
     return {
         "image": image,
         "doc_type": doc.loai_tai_lieu.value,
-        "fields": [f.model_dump(mode="json", include={"path", "value", "status", "confidence"}) for f in doc.fields],
+        "fields": [{**f.model_dump(mode="json", include={"path", "value", "status", "confidence"}),
+                    "signals": f.signals} for f in doc.fields],
         "pages": pages,
         "timings": doc.timings,
         "seconds": seconds,

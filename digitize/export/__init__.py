@@ -1,1 +1,1 @@
-"""export stage."""
+"""Exports: JSON, Form 01 spreadsheets (CSV, XLSX)."""

@@ -128,6 +128,21 @@ def _pil_to_bgr(img: Image.Image) -> np.ndarray:
     return np.ascontiguousarray(rgb[:, :, ::-1])
 
 
+def difference_hash(image: np.ndarray) -> str:
+    """64-bit difference hash (dHash) as 16 hex digits: near-identical photos differ in few bits."""
+    import cv2
+
+    gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    small = cv2.resize(gray, (9, 8), interpolation=cv2.INTER_AREA).astype(np.int16)
+    bits = (small[:, 1:] > small[:, :-1]).flatten()
+    return f"{int(''.join('1' if b else '0' for b in bits), 2):016x}"
+
+
+def hash_distance(a: str, b: str) -> int:
+    """Number of differing bits between two difference hashes."""
+    return bin(int(a, 16) ^ int(b, 16)).count("1")
+
+
 def _check_pixels(p: Path, width: int, height: int, settings: Settings) -> None:
     if width <= 0 or height <= 0:
         raise CorruptFile(f"{p}: image has no pixels ({width}x{height})")
@@ -183,6 +198,7 @@ def _iter_raster(check: InputCheck, settings: Settings, pages: range | None) -> 
                 exif_orientation=int(exif_orientation) if exif_orientation else None,
                 dpi=float(dpi[0]) if dpi and dpi[0] else None,
                 media_type=check.media_type,
+                image_hash=difference_hash(bgr),
             )
             yield Page(source=source, image=bgr)
 
@@ -245,6 +261,7 @@ def _iter_pdf(check: InputCheck, settings: Settings, pages: range | None) -> Ite
             height=int(bgr.shape[0]),
             dpi=float(settings.pdf_dpi),
             media_type=check.media_type,
+            image_hash=difference_hash(bgr),
         )
         yield Page(source=source, image=bgr)
 

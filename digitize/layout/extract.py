@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from digitize.confidence import field_confidence
+from digitize.confidence import features, field_confidence
 from digitize.config import Settings
 from digitize.fields.normalize import clean_text, is_empty_marker
 from digitize.layout import cards as _cards  # noqa: F401  (registers extractors)
@@ -230,12 +230,14 @@ def to_fields(ctx: ExtractContext, candidates: list[Candidate], missing: list[Fi
                                 page=ctx.page_number, box=box, polygon=quad or None, reasons=reasons))
             continue
         confidence = field_confidence(cand, ctx.settings)
+        signals = [float(v) for v in features(cand)]
         if status is None:
             status = FieldStatus.EXTRACTED if confidence >= threshold else FieldStatus.NEEDS_REVIEW
         for path, v in _flatten(cand.path, cand.value):
             fields.append(Field(path=path, value=v, raw=cand.raw, confidence=confidence, status=status,
                                 page=ctx.page_number, box=box, polygon=quad or None, reasons=list(reasons),
-                                alternatives=list(cand.alternatives) if path == cand.path else []))
+                                alternatives=list(cand.alternatives) if path == cand.path else [],
+                                signals=signals))
     for spec in missing:
         fields.append(Field(path=spec.path, status=FieldStatus.NOT_FOUND, reasons=["not found on the page"]))
     return fields

@@ -60,6 +60,8 @@ class _Person:
     title_span: Span
     name_span: Span | None
     end: int = 0
+    household: bool = False  # "Hộ ông/bà": the head of a household
+    spouse_role: str | None = None  # "vo"/"chong" when printed
 
 
 def _find_persons(stream: TextStream, begin: int, end: int) -> list[_Person]:
@@ -83,7 +85,9 @@ def _find_persons(stream: TextStream, begin: int, end: int) -> list[_Person]:
         elif role.endswith("chong"):
             title = "ong"
         people.append(_Person(m.start(), title, stream.span(m.start("title"), m.end("title")),
-                              stream.span(name_start, name_start + len(name))))
+                              stream.span(name_start, name_start + len(name)),
+                              household=bool(m.group("household")),
+                              spouse_role="vo" if role.endswith("vo") else "chong" if role.endswith("chong") else None))
     for i, p in enumerate(people):
         p.end = people[i + 1].start if i + 1 < len(people) else end
     return people
@@ -97,7 +101,7 @@ def persons(ctx: ExtractContext) -> list[Candidate]:
     section_end = _SECTION_END.search(folded)
     end = section_end.start() if section_end else len(folded)
     people = _find_persons(stream, 0, end)
-    out: list[Candidate] = []
+    out: list[Candidate] = _legal_person(people)
     pending_address: list[int] = []
     for i, person in enumerate(people):
         base = f"chu_su_dung[{i}]"
@@ -154,6 +158,28 @@ def persons(ctx: ExtractContext) -> list[Candidate]:
                     if two_level is not None:
                         out.append(two_level)
             pending_address = []
+    return out
+
+
+def _legal_person(people: list[_Person]) -> list[Candidate]:
+    """Form 01's "Pháp nhân trên GCN" and each owner's "Vai trò", from how the owners are introduced."""
+    if not people:
+        return []
+    if any(p.household for p in people):
+        kind, roles = "Hộ gia đình", ["Chủ hộ" if p.household else "Thành viên" for p in people]
+    elif len(people) == 1:
+        kind, roles = "Cá nhân", ["Cá nhân"]
+    elif len(people) == 2 and any(p.spouse_role for p in people):
+        kind = "Vợ chồng"
+        roles = [("Vợ" if p.spouse_role == "vo" or (p.spouse_role is None and p.title == "ba") else "Chồng")
+                 for p in people]
+    else:
+        kind, roles = "Đồng sử dụng", ["Thành viên"] * len(people)
+    out = [Candidate(path="phap_nhan", value=kind, raw="", span=None, kind="none", source="derived",
+                     valid=True, reasons=["from how the owners are introduced"])]
+    for i, (person, role) in enumerate(zip(people, roles, strict=True)):
+        out.append(Candidate(path=f"chu_su_dung[{i}].vai_tro", value=role, raw=person.title_span.text,
+                             span=person.title_span, kind="none", source="derived", valid=True))
     return out
 
 
