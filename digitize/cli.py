@@ -256,24 +256,16 @@ def models_verify(ctx: click.Context, check_all: bool) -> None:
     ctx.exit(ExitCode.MISSING_DEPENDENCY if failed else ExitCode.OK)
 
 
-def _register_optional_commands() -> None:
-    """Commands whose modules live in their own stage packages."""
-    import importlib
+def _register_commands() -> None:
+    """Commands whose code lives with their stage; their modules import heavy parts lazily."""
+    from digitize.bench.calibrate import calibrate_command
+    from digitize.bench.cli import bench_command
 
-    for module_name, attr in (
-        ("digitize.preprocess.cli", "preprocess_command"),
-        ("digitize.bench.cli", "bench_command"),
-    ):
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            continue
-        command = getattr(module, attr, None)
-        if isinstance(command, click.Command):
-            main.add_command(command)
+    main.add_command(bench_command)
+    main.add_command(calibrate_command)
 
 
-_register_optional_commands()
+_register_commands()
 
 
 if __name__ == "__main__":

@@ -1,0 +1,86 @@
+"""``digitize calibrate``: fit the confidence model on generated documents.
+
+The calibration set is generated with its own seed, never the benchmark's, so the
+benchmark measures calibration on documents the model was not fitted on.  Every field
+the engine returns is a sample: its signals (:data:`digitize.confidence.FEATURE_NAMES`)
+and whether its value is right.  Invented values (fields the document does not carry)
+are wrong samples too; fields destroyed by damage are left out.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+import numpy as np
+
+from digitize.bench.metrics import expected_calibration_error, flatten_record, values_match
+from digitize.confidence import FEATURE_NAMES, Calibration, fit_calibration
+from digitize.config import Settings
+from digitize.ocr.models import models_dir
+
+CALIBRATION_SEED = 913_2025  # distinct from every benchmark set's seed
+
+
+def samples_from(results: list[dict[str, Any]], truths: list[Any]) -> tuple[np.ndarray, np.ndarray]:
+    """(signals, correct) for every returned field that carries a value."""
+    xs: list[list[float]] = []
+    ys: list[float] = []
+    for result, truth in zip(results, truths, strict=True):
+        if "error" in result:
+            continue
+        expected = flatten_record(truth.record)
+        unreadable = set(truth.unreadable)
+        for f in result["fields"]:
+            if f.get("signals") is None or f["value"] is None or f["path"] in unreadable:
+                continue
+            if f["status"] in ("not_found", "unreadable"):
+                continue
+            correct = f["path"] in expected and values_match(f["value"], expected[f["path"]])
+            xs.append(list(f["signals"]))
+            ys.append(1.0 if correct else 0.0)
+    if not xs:
+        return np.zeros((0, len(FEATURE_NAMES))), np.zeros(0)
+    return np.asarray(xs, float), np.asarray(ys, float)
+
+
+@click.command("calibrate")
+@click.option("--jobs", type=click.IntRange(1, 64), default=2, show_default=True)
+@click.option("--set-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Images with .gt.json sidecars to calibrate on (default: a generated calibration set).")
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("bench-data"),
+              show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where to write the model (default: models/calibration.json).")
+def calibrate_command(jobs: int, set_dir: Path | None, data_dir: Path, output: Path | None) -> None:
+    """Fit the field-confidence model so that a field at confidence 0.9 is right about 90 % of the time."""
+    from digitize.bench.runner import MAIN_VARIANT, ensure_set, find_items, run_variant
+
+    settings = Settings.load()
+    if set_dir is None:
+        set_dir = ensure_set("default", data_dir, jobs=jobs, seed=CALIBRATION_SEED)
+    items = find_items(set_dir)
+    if not items:
+        raise click.ClickException(f"no images with ground truth in {set_dir}")
+    click.echo(f"calibrate: running {len(items)} images with {jobs} worker(s)", err=True)
+    results, _ = run_variant(MAIN_VARIANT, [it.image for it in items], settings, jobs)
+    x, y = samples_from(results, [it.truth for it in items])
+    if len(y) < 50 or y.min() == y.max():
+        raise click.ClickException(f"too few or one-sided samples to calibrate ({len(y)})")
+    rng = np.random.default_rng(0)
+    order = rng.permutation(len(y))
+    split = int(0.7 * len(y))
+    train, held = order[:split], order[split:]
+    weights = fit_calibration(x[train], y[train])
+    model = Calibration(weights, {})
+    held_ece = expected_calibration_error([model.predict(v) for v in x[held]], list(y[held] > 0.5))
+    weights = fit_calibration(x, y)  # the stored model uses every sample
+    model = Calibration(weights, {
+        "fitted": time.strftime("%Y-%m-%d %H:%M"), "samples": len(y), "accuracy": float(y.mean()),
+        "held_out_ece": held_ece, "set": str(set_dir.name),
+    })
+    target = output or models_dir() / "calibration.json"
+    target.write_text(model.to_json(), encoding="utf-8")
+    click.echo(f"calibrate: {len(y)} fields ({y.mean():.1%} right), held-out ECE {held_ece:.3f}; wrote {target}")

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+import numpy as np
+
+from digitize.bench.calibrate import samples_from
+from digitize.confidence import FEATURE_NAMES, Calibration, features, fit_calibration, heuristic_confidence
+from digitize.layout.candidate import Candidate
+from digitize.truth import GroundTruth
+
+
+def _cand(**kw: object) -> Candidate:
+    base = {"path": "thua_dat[0].so_thua", "value": "125", "raw": "125", "span": None, "kind": "digits",
+            "char_confidences": [0.95, 0.9, 0.97]}
+    base.update(kw)
+    return Candidate(**base)  # type: ignore[arg-type]
+
+
+def test_features_follow_the_declared_order() -> None:
+    x = features(_cand(agree=True, valid=False))
+    assert len(x) == len(FEATURE_NAMES)
+    named = dict(zip(FEATURE_NAMES, x, strict=True))
+    assert named["agree"] == 1.0 and named["disagree"] == 0.0 and named["invalid"] == 1.0 and named["digits"] == 1.0
+
+
+def test_heuristic_rewards_agreement_and_punishes_contradiction() -> None:
+    plain = heuristic_confidence(_cand())
+    assert heuristic_confidence(_cand(agree=True)) > plain > heuristic_confidence(_cand(agree=False))
+    assert heuristic_confidence(_cand(valid=False)) < plain
+    assert 0.0 <= heuristic_confidence(_cand(char_confidences=[])) <= 1.0
+
+
+def test_fitted_model_is_calibrated_on_its_own_distribution() -> None:
+    rng = np.random.default_rng(1)
+    n = 4000
+    agree = rng.random(n) < 0.6
+    # Ground truth: right 97 % of the time when the readers agree, 60 % when not.
+    y = np.where(agree, rng.random(n) < 0.97, rng.random(n) < 0.6).astype(float)
+    x = np.array([features(_cand(agree=bool(a) if a else None)) for a in agree])
+    model = Calibration(fit_calibration(x, y), {})
+    p_agree = model.predict(features(_cand(agree=True)))
+    p_none = model.predict(features(_cand()))
+    assert abs(p_agree - 0.97) < 0.02 and abs(p_none - 0.6) < 0.04
+
+
+def test_samples_count_invented_values_as_wrong_and_skip_damaged_ones() -> None:
+    truth = GroundTruth(generator_version="t", seed=0, doc_type="gcn_2009_2014",  # type: ignore[arg-type]
+                        record={"so_phat_hanh": "DP 947330", "ngay_cap": "2016-03-14"}, unreadable=["ngay_cap"])
+    sig = [0.0] * len(FEATURE_NAMES)
+    result = {"fields": [
+        {"path": "so_phat_hanh", "value": "DP 947330", "status": "extracted", "confidence": 0.9, "signals": sig},
+        {"path": "ngay_cap", "value": "2016-03-17", "status": "needs_review", "confidence": 0.4, "signals": sig},
+        {"path": "ghi_chu", "value": "invented", "status": "extracted", "confidence": 0.9, "signals": sig},
+        {"path": "so_vao_so", "value": None, "status": "not_found", "confidence": 0.0, "signals": None},
+    ]}
+    x, y = samples_from([result], [truth])
+    assert x.shape == (2, len(FEATURE_NAMES)) and list(y) == [1.0, 0.0]
