@@ -254,7 +254,11 @@ def extract_fields(
     second_reading(ctx, candidates, backend)
     by_path: dict[str, Candidate] = {}
     for cand in candidates:
-        by_path.setdefault(cand.path, cand)
+        current = by_path.get(cand.path)
+        # A value beats "label found, value unreadable" for the same path (a table column
+        # header that looks like a label, say); otherwise the first found stays.
+        if current is None or (current.value is None and cand.value is not None):
+            by_path[cand.path] = cand
     for name in template.checks:
         CHECKS[name](by_path, ctx)  # checks may add values (a QR code) or confirm/contradict them
     return to_fields(ctx, list(by_path.values()), missing)

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass
 
@@ -278,19 +279,21 @@ _COLUMNS = (
 _TABLE_END = re.compile(r"tong\s*dien\s*tich|,\s*ngay\s*\d|vao\s*so")
 
 
-@extractor("old_table")
-def old_table(ctx: ExtractContext) -> list[Candidate]:
-    """Rows of the old form's parcel table, read by the x positions of its header cells.
+@extractor("parcel_table")
+def parcel_table(ctx: ExtractContext) -> list[Candidate]:
+    """Rows of a ruled parcel table (old forms; 2009/2014 page 2 with several farm parcels).
 
-    Header cells may wrap ("Thửa / đất số"); body rows are those whose parcel-number
-    cell holds a number, up to the total line or the date line.
+    Columns are told by the x positions of their header cells (short, colon-free lines;
+    they may wrap: "Thửa / đất số"); body rows are those whose parcel-number cell holds a
+    number, up to the total line or the date line.  Attributes printed once above the
+    table (address, use form, origin) are shared by every parcel listed.
     """
     stream = ctx.stream
     header_cells: dict[str, float] = {}
     header_rows: set[int] = set()
     for i, line in enumerate(stream.lines):
         folded = stream.line_folded(i)
-        if not folded or len(folded) > 30:
+        if not folded or len(folded) > 24 or ":" in folded:
             continue
         for key, pattern, _, _ in _COLUMNS:
             if key not in header_cells and pattern.search(folded):
@@ -298,7 +301,7 @@ def old_table(ctx: ExtractContext) -> list[Candidate]:
                 header_cells[key] = (x0 + x1) / 2
                 header_rows.add(stream.row_of_line[i])
                 break
-    if len(header_cells) < 3 or "so_thua" not in header_cells:
+    if len(header_cells) < 3 or "so_thua" not in header_cells or max(header_rows) - min(header_rows) > 2:
         return []
     centres = sorted((c, key) for key, c in header_cells.items())
     out: list[Candidate] = []
@@ -326,9 +329,32 @@ def old_table(ctx: ExtractContext) -> list[Candidate]:
                         [(i, 0, len(stream.lines[i].text)) for i in indices])
             cand = _span_candidate(ctx, f"{base}.{key}" if key != "ghi_chu" else "ghi_chu", span, normalizer, kind)
             if cand:
+                cand.reasons.append("read from the parcel table")
                 out.append(cand)
         parcel += 1
     return out
+
+
+_SHARED_PARCEL_KEYS = ("dia_chi", "hinh_thuc_su_dung", "nguon_goc_su_dung")
+
+
+@check("shared_parcel_attributes")
+def shared_parcel_attributes(cands: dict[str, Candidate], ctx: ExtractContext) -> None:
+    """Attributes printed once above a parcel table belong to every parcel in it."""
+    parcels = _parcel_indices(cands)
+    if len(parcels) < 2:
+        return
+    for key in _SHARED_PARCEL_KEYS:
+        first = cands.get(f"thua_dat[0].{key}")
+        if first is None or first.value is None:
+            continue
+        for j in parcels[1:]:
+            path = f"thua_dat[{j}].{key}"
+            if path not in cands:
+                shared = copy.copy(first)
+                shared.path = path
+                shared.reasons = [*first.reasons, "printed once for every parcel of the table"]
+                cands[path] = shared
 
 
 _INTEGER = re.compile(r"^\s*\d{1,5}[a-zA-Z]?\s*$")
