@@ -1,0 +1,516 @@
+"""Composable, seeded degradations that carry the ground truth along.
+
+A :class:`Sample` is an image plus everything the ground truth needs (line quads, field
+quads, document corners) and three masks (paper, damage, occlusion).  Every geometric
+step is a 3x3 homography applied to the image, the masks and all the points at once;
+photometric steps touch only the pixels.  Steps take and return a Sample and draw all
+their randomness from the generator they are given.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+
+import cv2
+import numpy as np
+
+from digitize.synth.canvas import DrawnLine, Rendered
+
+
+@dataclass
+class Sample:
+    """An image on its way to the file, with the geometry of what is on it."""
+
+    image: np.ndarray  # H x W x 3 uint8 RGB
+    paper: np.ndarray  # H x W uint8: 255 where the document is (0 torn away / background)
+    damage: np.ndarray  # H x W uint8: 255 where damage destroyed the content
+    occlusion: np.ndarray  # H x W uint8: 255 where a seal or tape covers content
+    lines: list[DrawnLine]
+    boxes: dict[str, np.ndarray]  # field path -> (4, 2) quad
+    corners: np.ndarray  # (4, 2) TL, TR, BR, BL of the document
+    dpi: float | None
+    steps: list[str] = field(default_factory=list)
+    jpeg_quality: int = 92
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return self.image.shape[1], self.image.shape[0]
+
+
+def from_rendered(r: Rendered) -> Sample:
+    """Start a sample from a flat rendered page."""
+    h, w = r.image.shape[:2]
+    occl = r.seal_mask if r.seal_mask is not None else np.zeros((h, w), np.uint8)
+    return Sample(
+        image=r.image.copy(), paper=np.full((h, w), 255, np.uint8), damage=np.zeros((h, w), np.uint8),
+        occlusion=occl.copy(), lines=[replace(ln, quad=ln.quad.copy()) for ln in r.lines],
+        boxes={k: v.copy() for k, v in r.boxes.items()},
+        corners=np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=float), dpi=r.dpi,
+    )
+
+
+def map_points(h: np.ndarray, pts: np.ndarray) -> np.ndarray:
+    """Map (N, 2) points through a 3x3 homography."""
+    p = np.hstack([pts.reshape(-1, 2), np.ones((len(pts.reshape(-1, 2)), 1))]) @ h.T
+    return p[:, :2] / p[:, 2:3]
+
+
+def warp(s: Sample, hmat: np.ndarray, out_size: tuple[int, int], name: str, fill: tuple[int, int, int] = (0, 0, 0)
+         ) -> Sample:
+    """Apply a homography to the image, masks and every point; ``out_size`` is (w, h)."""
+    w, h = out_size
+    img = cv2.warpPerspective(s.image, hmat, (w, h), flags=cv2.INTER_AREA if _shrinks(hmat) else cv2.INTER_LINEAR,
+                              borderMode=cv2.BORDER_CONSTANT, borderValue=fill)
+    masks = np.dstack([s.paper, s.damage, s.occlusion])
+    m = cv2.warpPerspective(masks, hmat, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
+                            borderValue=(0, 0, 0))
+    return replace(
+        s, image=img, paper=m[..., 0].copy(), damage=m[..., 1].copy(), occlusion=m[..., 2].copy(),
+        lines=[replace(ln, quad=map_points(hmat, ln.quad)) for ln in s.lines],
+        boxes={k: map_points(hmat, v) for k, v in s.boxes.items()},
+        corners=map_points(hmat, s.corners), steps=[*s.steps, name],
+    )
+
+
+def _shrinks(hmat: np.ndarray) -> bool:
+    return bool(abs(np.linalg.det(hmat[:2, :2])) < 0.8)
+
+
+def rotate90(s: Sample, k: int) -> Sample:
+    """Turn the whole image k x 90 degrees counter-clockwise (exact, no resampling)."""
+    k %= 4
+    if k == 0:
+        return s
+    w, h = s.size
+    # one CCW quarter turn: (x, y) -> (y, w - x); image becomes h x w
+    out = s
+    for _ in range(k):
+        w, h = out.size
+        hmat = np.array([[0, 1, 0], [-1, 0, w], [0, 0, 1]], dtype=float)
+        out = replace(
+            out, image=np.ascontiguousarray(np.rot90(out.image, 1)), paper=np.ascontiguousarray(np.rot90(out.paper, 1)),
+            damage=np.ascontiguousarray(np.rot90(out.damage, 1)),
+            occlusion=np.ascontiguousarray(np.rot90(out.occlusion, 1)),
+            lines=[replace(ln, quad=map_points(hmat, ln.quad)) for ln in out.lines],
+            boxes={kk: map_points(hmat, v) for kk, v in out.boxes.items()}, corners=map_points(hmat, out.corners),
+        )
+    return replace(out, steps=[*s.steps, f"rotate{90 * k}"])
+
+
+def composite(s: Sample, background: np.ndarray) -> Sample:
+    """Lay the document (where paper > 0) over a background of the same size."""
+    a = (s.paper.astype(np.float32) / 255.0)[..., None]
+    img = s.image.astype(np.float32) * a + background.astype(np.float32) * (1 - a)
+    return replace(s, image=np.clip(img, 0, 255).astype(np.uint8))
+
+
+# ----------------------------------------------------------------------- helpers
+def _lowfreq(h: int, w: int, rng: np.random.Generator, cells: int = 4) -> np.ndarray:
+    """A smooth random field in [0, 1]."""
+    g = rng.random((cells, cells)).astype(np.float32)
+    return cv2.resize(g, (w, h), interpolation=cv2.INTER_CUBIC).clip(0, 1)
+
+
+def _apply_gain(img: np.ndarray, gain: np.ndarray) -> np.ndarray:
+    g = gain if gain.ndim == 3 else gain[..., None]
+    return np.clip(img.astype(np.float32) * g, 0, 255).astype(np.uint8)
+
+
+def jpeg(img: np.ndarray, quality: int) -> np.ndarray:
+    """Round-trip through JPEG at a quality."""
+    ok, buf = cv2.imencode(".jpg", img[..., ::-1], [cv2.IMWRITE_JPEG_QUALITY, int(quality)])
+    if not ok:
+        return img
+    return cv2.imdecode(buf, cv2.IMREAD_COLOR)[..., ::-1].copy()
+
+
+# ------------------------------------------------------------------------- age
+def age(s: Sample, rng: np.random.Generator) -> Sample:
+    """Yellowing, faded ink, stains and fold creases (on the flat document)."""
+    h, w = s.image.shape[:2]
+    img = s.image.astype(np.float32)
+    # fade: pull everything towards the paper colour
+    fade = float(rng.uniform(0.65, 0.9))
+    paper_col = np.median(img.reshape(-1, 3)[:: max(1, (h * w) // 5000)], axis=0)
+    img = paper_col + (img - paper_col) * fade
+    # yellowing, stronger towards the edges
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    edge = np.minimum.reduce([xx / w, (w - xx) / w, yy / h, (h - yy) / h])
+    k = float(rng.uniform(0.06, 0.16)) * (1 + 1.5 * np.clip(0.12 - edge, 0, 0.12) / 0.12) * (
+        0.6 + 0.8 * _lowfreq(h, w, rng, 5))
+    tint = np.array([0.0, 0.35, 1.0], np.float32)
+    img = img * (1 - k[..., None] * tint[None, None, :])
+    # stains: brown rings / blots
+    for _ in range(int(rng.integers(1, 4))):
+        cx, cy = float(rng.uniform(0, w)), float(rng.uniform(0, h))
+        r = float(rng.uniform(0.03, 0.12)) * max(w, h)
+        d = np.hypot(xx - cx, yy - cy) / r
+        wob = 1 + 0.15 * np.sin(np.arctan2(yy - cy, xx - cx) * float(rng.integers(3, 8)))
+        d = d * wob
+        blot = np.clip(1 - d, 0, 1) ** 0.5 * 0.35 + np.exp(-((d - 1) ** 2) / 0.004) * 0.5
+        blot *= float(rng.uniform(0.2, 0.6))
+        stain = np.array([0.15, 0.35, 0.75], np.float32)
+        img = img * (1 - blot[..., None] * stain[None, None, :])
+    out = replace(s, image=np.clip(img, 0, 255).astype(np.uint8), steps=[*s.steps, "age"])
+    return creases(out, rng)
+
+
+def creases(s: Sample, rng: np.random.Generator) -> Sample:
+    """Fold creases: a dark/bright line pair with cracked ink along it."""
+    h, w = s.image.shape[:2]
+    img = s.image.astype(np.float32)
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    folds = []
+    if rng.random() < 0.8:
+        folds.append(("h", h * float(rng.uniform(0.45, 0.55))))
+    if rng.random() < 0.5:
+        folds.append(("v", w * float(rng.uniform(0.45, 0.55))))
+    if not folds:
+        folds.append(("h", h * float(rng.uniform(0.3, 0.7))))
+    for kind, pos in folds:
+        slope = float(rng.normal(0, 0.01))
+        d = (yy - pos - slope * xx) if kind == "h" else (xx - pos - slope * yy)
+        width = max(2.0, min(w, h) / 400)
+        dark = np.exp(-(d / width) ** 2) * 0.25
+        bright = np.exp(-((d - 2.5 * width) / (2 * width)) ** 2) * 0.12
+        img = img * (1 - dark[..., None]) + (255 - img) * bright[..., None]
+        crack = (np.abs(d) < width * 0.8) & (rng.random((h, w)) < 0.35)
+        img[crack] = img[crack] * 0.3 + 235 * 0.7
+    return replace(s, image=np.clip(img, 0, 255).astype(np.uint8), steps=[*s.steps, "creases"])
+
+
+# ---------------------------------------------------------------------- damage
+def _jagged(p0: np.ndarray, p1: np.ndarray, rng: np.random.Generator, amp: float, n: int = 40) -> np.ndarray:
+    t = np.linspace(0, 1, n)[:, None]
+    pts = p0 + (p1 - p0) * t
+    normal = np.array([-(p1 - p0)[1], (p1 - p0)[0]], dtype=float)
+    normal /= np.linalg.norm(normal) + 1e-9
+    walk = np.cumsum(rng.normal(0, amp / 4, n))
+    walk -= np.linspace(walk[0], walk[-1], n)
+    return pts + normal[None, :] * (walk[:, None] + rng.normal(0, amp / 8, (n, 1)))
+
+
+def damage(s: Sample, rng: np.random.Generator) -> Sample:
+    """One to three of: torn edge, missing corner, holes, tape."""
+    h, w = s.image.shape[:2]
+    lost = np.zeros((h, w), np.uint8)
+    tape = np.zeros((h, w), np.uint8)
+    kinds = list(rng.choice(["torn_edge", "missing_corner", "holes", "tape"], size=int(rng.integers(1, 4)),
+                            replace=False))
+    for kind in kinds:
+        if kind == "torn_edge":
+            side = int(rng.integers(0, 4))
+            depth = float(rng.uniform(0.02, 0.08)) * (w if side in (1, 3) else h)
+            span = sorted(rng.uniform(0, 1, 2))
+            if side == 0:  # top
+                a, b = np.array([w * span[0], 0.0]), np.array([w * span[1], 0.0])
+                inner = _jagged(a + [0, depth * 0.3], b + [0, depth * 0.3], rng, depth)
+                poly = np.vstack([[a], inner + [0, depth * 0.5], [b]])
+            elif side == 2:  # bottom
+                a, b = np.array([w * span[0], h]), np.array([w * span[1], h])
+                inner = _jagged(a - [0, depth * 0.3], b - [0, depth * 0.3], rng, depth)
+                poly = np.vstack([[a], inner - [0, depth * 0.5], [b]])
+            elif side == 1:  # right
+                a, b = np.array([w, h * span[0]]), np.array([w, h * span[1]])
+                inner = _jagged(a - [depth * 0.3, 0], b - [depth * 0.3, 0], rng, depth)
+                poly = np.vstack([[a], inner - [depth * 0.5, 0], [b]])
+            else:
+                a, b = np.array([0.0, h * span[0]]), np.array([0.0, h * span[1]])
+                inner = _jagged(a + [depth * 0.3, 0], b + [depth * 0.3, 0], rng, depth)
+                poly = np.vstack([[a], inner + [depth * 0.5, 0], [b]])
+            cv2.fillPoly(lost, [poly.astype(np.int32)], 255)
+        elif kind == "missing_corner":
+            c = int(rng.integers(0, 4))
+            sx, sy = float(rng.uniform(0.06, 0.2)) * w, float(rng.uniform(0.04, 0.14)) * h
+            corner = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=float)[c]
+            dx = sx if c in (0, 3) else -sx
+            dy = sy if c in (0, 1) else -sy
+            p0, p1 = corner + [dx, 0], corner + [0, dy]
+            edge = _jagged(p0, p1, rng, min(sx, sy) * 0.3)
+            poly = np.vstack([[corner], edge])
+            cv2.fillPoly(lost, [poly.astype(np.int32)], 255)
+        elif kind == "holes":
+            mmpx = (s.dpi or 200) / 25.4
+            if rng.random() < 0.5:  # binder punch holes
+                r = int(3 * mmpx)
+                x = int(12 * mmpx)
+                for fy in (0.35, 0.65):
+                    cv2.circle(lost, (x, int(h * fy)), r, 255, -1)
+            else:
+                for _ in range(int(rng.integers(1, 4))):
+                    c0 = np.array([rng.uniform(0.1, 0.9) * w, rng.uniform(0.1, 0.9) * h])
+                    r = float(rng.uniform(2, 9)) * mmpx
+                    ang = np.linspace(0, 2 * math.pi, 24, endpoint=False)
+                    rr = r * rng.uniform(0.6, 1.2, 24)
+                    pts = np.stack([c0[0] + rr * np.cos(ang), c0[1] + rr * np.sin(ang)], axis=1)
+                    cv2.fillPoly(lost, [pts.astype(np.int32)], 255)
+        else:  # tape
+            cx, cy = rng.uniform(0.1, 0.9) * w, rng.uniform(0.1, 0.9) * h
+            tw, th = float(rng.uniform(0.25, 0.6)) * w, float(rng.uniform(0.03, 0.06)) * h
+            ang = float(rng.uniform(-40, 40))
+            box = cv2.boxPoints(((cx, cy), (tw, th), ang))
+            cv2.fillPoly(tape, [box.astype(np.int32)], 255)
+    img = s.image.astype(np.float32)
+    if tape.any():
+        t = cv2.GaussianBlur(tape, (0, 0), 1.5).astype(np.float32)[..., None] / 255.0
+        col = np.array([238, 230, 190], np.float32)
+        img = img * (1 - 0.22 * t) + col * 0.22 * t
+        gl = _lowfreq(h, w, rng, 6)[..., None]
+        img = img + (255 - img) * t * np.clip(gl - 0.55, 0, 1) * 0.9
+    # the torn paper edge shows a whiter fibrous rim
+    rim = cv2.dilate(lost, np.ones((5, 5), np.uint8)) & ~lost
+    img[rim > 0] = img[rim > 0] * 0.3 + 245 * 0.7
+    paper = np.minimum(s.paper, 255 - lost)
+    occl = np.maximum(s.occlusion, tape)
+    return replace(s, image=np.clip(img, 0, 255).astype(np.uint8), paper=paper, damage=np.maximum(s.damage, lost),
+                   occlusion=occl, steps=[*s.steps, *[str(k) for k in kinds]])
+
+
+# -------------------------------------------------------------------- scanner
+def bleed_through(s: Sample, rng: np.random.Generator) -> Sample:
+    """The back page showing through: a mirrored, blurred ghost of dark content."""
+    gray = cv2.cvtColor(s.image, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    ink = np.clip((200 - gray) / 200, 0, 1)
+    ghost = cv2.GaussianBlur(ink[:, ::-1], (0, 0), 2.0)
+    shift = int(rng.integers(-40, 40))
+    ghost = np.roll(ghost, shift, axis=0)
+    k = float(rng.uniform(0.06, 0.14))
+    img = s.image.astype(np.float32) * (1 - k * ghost[..., None])
+    return replace(s, image=np.clip(img, 0, 255).astype(np.uint8), steps=[*s.steps, "bleed_through"])
+
+
+def scanner(s: Sample, rng: np.random.Generator, max_skew: float = 10.0, dpi: float | None = None,
+            bleed: bool = True) -> Sample:
+    """Flatbed scan: bleed-through, skew on the bed, resample to 150-300 dpi, noise, blur."""
+    if bleed and rng.random() < 0.7:
+        s = bleed_through(s, rng)
+    target = dpi or float(rng.choice([150, 150, 200, 300]))
+    scale = min(1.5, target / (s.dpi or target))
+    skew = float(rng.normal(0, max_skew / 3))
+    skew = float(np.clip(skew, -max_skew, max_skew))
+    w, h = s.size
+    c = np.array([w / 2, h / 2])
+    rot = cv2.getRotationMatrix2D((float(c[0]), float(c[1])), skew, scale)
+    hm = np.vstack([rot, [0, 0, 1]])
+    pts = map_points(hm, s.corners)
+    margin = float(rng.uniform(0.01, 0.06)) * max(w, h) * scale
+    x0, y0 = pts.min(axis=0) - margin
+    x1, y1 = pts.max(axis=0) + margin
+    t = np.array([[1, 0, -x0], [0, 1, -y0], [0, 0, 1]], dtype=float)
+    out_w, out_h = int(math.ceil(x1 - x0)), int(math.ceil(y1 - y0))
+    out = warp(s, t @ hm, (out_w, out_h), f"scan_skew{skew:+.1f}")
+    bed_level = float(rng.uniform(225, 252))
+    bed = np.full((out_h, out_w, 3), bed_level, np.float32)
+    bed += rng.normal(0, 1.5, (out_h, out_w, 1))
+    # lid shadow along one edge
+    yy, xx = np.mgrid[0:out_h, 0:out_w].astype(np.float32)
+    side = int(rng.integers(0, 4))
+    dist = [yy, out_w - xx, out_h - yy, xx][side]
+    bed *= (1 - 0.35 * np.exp(-dist / (0.02 * max(out_w, out_h))))[..., None]
+    out = composite(out, np.clip(bed, 0, 255).astype(np.uint8))
+    img = out.image.astype(np.float32)
+    img = cv2.GaussianBlur(img, (0, 0), float(rng.uniform(0.3, 0.8)))
+    img += rng.normal(0, float(rng.uniform(1.5, 4.5)), img.shape)
+    img = np.clip(img, 0, 255).astype(np.uint8)
+    if rng.random() < 0.3:
+        g = cv2.cvtColor(img, cv2.COLOR_RGB2GRAY)
+        img = np.dstack([g, g, g])
+        out.steps.append("grayscale")
+    return replace(out, image=img, dpi=target, jpeg_quality=int(rng.integers(70, 92)), steps=[*out.steps,
+                                                                                               f"scan{int(target)}dpi"])
+
+
+# ----------------------------------------------------------------------- phone
+def texture(w: int, h: int, rng: np.random.Generator) -> np.ndarray:
+    """A table-like background: wood, cloth check, stone or plain desk."""
+    kind = str(rng.choice(["wood", "cloth", "stone", "desk"]))
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    if kind == "wood":
+        base = np.array(rng.choice([[150, 100, 60], [120, 80, 50], [180, 140, 95], [95, 60, 40]]), np.float32)
+        warpf = _lowfreq(h, w, rng, 3) * 60
+        ang = float(rng.uniform(-0.3, 0.3))
+        u = (yy * math.cos(ang) + xx * math.sin(ang) + warpf) / float(rng.uniform(6, 14))
+        grain = 0.5 + 0.5 * np.sin(u + 3 * np.sin(u / 7))
+        img = base[None, None, :] * (0.8 + 0.25 * grain[..., None])
+    elif kind == "cloth":
+        c1 = np.array(rng.integers(60, 230, 3), np.float32)
+        c2 = c1 * float(rng.uniform(0.6, 0.85))
+        p = float(rng.uniform(20, 60))
+        chk = ((np.floor(xx / p) + np.floor(yy / p)) % 2)[..., None]
+        img = c1 * chk + c2 * (1 - chk)
+        img *= (0.92 + 0.08 * np.sin(xx * 1.3) * np.sin(yy * 1.3))[..., None]
+    elif kind == "stone":
+        base = np.array(rng.integers(120, 210, 3), np.float32)
+        n = _lowfreq(h, w, rng, 40) * 0.5 + _lowfreq(h, w, rng, 9) * 0.5
+        img = base[None, None, :] * (0.75 + 0.45 * n[..., None])
+    else:
+        base = np.array(rng.choice([[70, 70, 75], [200, 200, 205], [40, 50, 70], [230, 225, 215]]), np.float32)
+        img = np.broadcast_to(base, (h, w, 3)).copy()
+    img += rng.normal(0, 4, (h, w, 1))
+    return np.clip(img, 0, 255).astype(np.uint8)
+
+
+def phone(s: Sample, rng: np.random.Generator, long_side: int | None = None, fill: tuple[float, float] = (0.6, 0.9),
+          max_tilt: float = 8.0) -> Sample:
+    """Phone photo: perspective on a table, light falloff, shadow, glare, blur, sharpening, JPEG 40-70."""
+    w, h = s.size
+    doc_landscape = w > h
+    long_side = long_side or int(rng.integers(1400, 2100))
+    short_side = int(long_side * 0.75)
+    out_w, out_h = (long_side, short_side) if doc_landscape else (short_side, long_side)
+    f = float(rng.uniform(*fill))
+    scale = min(out_w / w, out_h / h) * f
+    dw, dh = w * scale, h * scale
+    cx = out_w / 2 + float(rng.uniform(-1, 1)) * (out_w - dw) * 0.3
+    cy = out_h / 2 + float(rng.uniform(-1, 1)) * (out_h - dh) * 0.3
+    tilt = math.radians(float(rng.uniform(-max_tilt, max_tilt)))
+    base = np.array([[-dw / 2, -dh / 2], [dw / 2, -dh / 2], [dw / 2, dh / 2], [-dw / 2, dh / 2]])
+    rotm = np.array([[math.cos(tilt), math.sin(tilt)], [-math.sin(tilt), math.cos(tilt)]])
+    dst = base @ rotm.T + [cx, cy]
+    # keystone: the far edge shorter, plus corner jitter
+    key = float(rng.uniform(0, 0.12))
+    edge = int(rng.integers(0, 4))
+    a, b = edge, (edge + 1) % 4
+    mid = (dst[a] + dst[b]) / 2
+    dst[a] += (mid - dst[a]) * key
+    dst[b] += (mid - dst[b]) * key
+    dst += rng.normal(0, 0.012 * min(dw, dh), (4, 2))
+    # keep it inside the frame
+    lo = np.array([out_w * 0.02, out_h * 0.02])
+    hi = np.array([out_w * 0.98, out_h * 0.98])
+    mn, mx = dst.min(axis=0), dst.max(axis=0)
+    shrink = min(1.0, float(np.min((hi - lo) / (mx - mn))))
+    ctr = (mn + mx) / 2
+    dst = (dst - ctr) * shrink + ctr
+    mn, mx = dst.min(axis=0), dst.max(axis=0)
+    dst += np.clip(lo - mn, 0, None) - np.clip(mx - hi, 0, None)
+    hm = cv2.getPerspectiveTransform(s.corners.astype(np.float32), dst.astype(np.float32)).astype(float)
+    out = warp(s, hm, (out_w, out_h), "perspective")
+    bg = texture(out_w, out_h, rng)
+    # the document's soft drop shadow on the table
+    sh = cv2.GaussianBlur(out.paper, (0, 0), 6).astype(np.float32) / 255.0
+    sh = np.roll(sh, (int(rng.integers(2, 10)), int(rng.integers(-6, 7))), axis=(0, 1))
+    bg = _apply_gain(bg, 1 - 0.45 * sh)
+    out = composite(out, bg)
+    img = out.image.astype(np.float32)
+    # uneven light and colour cast
+    yy, xx = np.mgrid[0:out_h, 0:out_w].astype(np.float32)
+    gx, gy = float(rng.normal(0, 0.25)), float(rng.normal(0, 0.25))
+    grad = 1 + gx * (xx / out_w - 0.5) + gy * (yy / out_h - 0.5)
+    gain = grad * (0.85 + 0.3 * _lowfreq(out_h, out_w, rng, 3)) * float(rng.uniform(0.8, 1.08))
+    cast = np.array([1 + rng.normal(0, 0.04), 1.0, 1 + rng.normal(0, 0.05)], np.float32)
+    img = img * gain[..., None] * cast[None, None, :]
+    steps = []
+    if rng.random() < 0.6:  # soft shadow of a hand or the phone
+        m = np.zeros((out_h, out_w), np.uint8)
+        c0 = np.array([rng.uniform(0, out_w), rng.choice([0, out_h])])
+        pts = c0 + rng.normal(0, 0.35, (6, 2)) * [out_w, out_h]
+        cv2.fillPoly(m, [cv2.convexHull(pts.astype(np.int32))], 255)
+        m = cv2.GaussianBlur(m, (0, 0), float(rng.uniform(25, 70))).astype(np.float32) / 255.0
+        img *= (1 - float(rng.uniform(0.25, 0.5)) * m)[..., None]
+        steps.append("shadow")
+    if rng.random() < 0.5:  # glare spot
+        gx0, gy0 = float(rng.uniform(0.2, 0.8)) * out_w, float(rng.uniform(0.2, 0.8)) * out_h
+        r = float(rng.uniform(0.05, 0.15)) * max(out_w, out_h)
+        g = np.exp(-(((xx - gx0) / r) ** 2 + ((yy - gy0) / (r * float(rng.uniform(0.5, 1.2)))) ** 2))
+        g *= float(rng.uniform(0.5, 0.95))
+        img = img + (255 - img) * g[..., None]
+        steps.append("glare")
+    img = np.clip(img, 0, 255)
+    if rng.random() < 0.3:
+        length = int(rng.integers(3, 10))
+        k = np.zeros((length, length), np.float32)
+        k[length // 2, :] = 1.0 / length
+        rot = cv2.getRotationMatrix2D((length / 2 - 0.5, length / 2 - 0.5), float(rng.uniform(0, 180)), 1.0)
+        k = cv2.warpAffine(k, rot, (length, length))
+        k /= max(k.sum(), 1e-6)
+        img = cv2.filter2D(img, -1, k)
+        steps.append(f"motion_blur{length}")
+    else:
+        sigma = float(rng.uniform(0.4, 1.8))
+        img = cv2.GaussianBlur(img, (0, 0), sigma)
+        steps.append(f"defocus{sigma:.1f}")
+    img += rng.normal(0, float(rng.uniform(2, 6)), img.shape)
+    if rng.random() < 0.5:
+        blur = cv2.GaussianBlur(img, (0, 0), 2.0)
+        amt = float(rng.uniform(0.5, 1.5))
+        img = img + amt * (img - blur)
+        steps.append("oversharpen")
+    img = np.clip(img, 0, 255).astype(np.uint8)
+    q = int(rng.integers(40, 71))
+    return replace(out, image=img, dpi=None, jpeg_quality=q, steps=[*out.steps, *steps, f"jpeg{q}"])
+
+
+# ------------------------------------------------------------------ two pages
+def side_by_side(left: Sample, right: Sample, rng: np.random.Generator) -> Sample:
+    """Two facing pages as one open spread, with the fold shading in the middle."""
+    h = max(left.size[1], right.size[1])
+    wl = left.size[0]
+    w = wl + right.size[0]
+    img = np.zeros((h, w, 3), np.uint8)
+    img[: left.size[1], :wl] = left.image
+    img[: right.size[1], wl:] = right.image
+    xx = np.arange(w, dtype=np.float32)
+    fold = 1 - 0.3 * np.exp(-(((xx - wl) / (w * 0.015)) ** 2))
+    img = np.clip(img * fold[None, :, None], 0, 255).astype(np.uint8)
+
+    def cat(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        out = np.zeros((h, w), np.uint8)
+        out[: a.shape[0], :wl] = a
+        out[: b.shape[0], wl:] = b
+        return out
+
+    shift = np.array([wl, 0.0])
+    lines = [*left.lines, *[replace(ln, quad=ln.quad + shift) for ln in right.lines]]
+    boxes = {**left.boxes, **{k: v + shift for k, v in right.boxes.items()}}
+    return Sample(image=img, paper=cat(left.paper, right.paper), damage=cat(left.damage, right.damage),
+                  occlusion=cat(left.occlusion, right.occlusion), lines=lines, boxes=boxes,
+                  corners=np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=float), dpi=left.dpi,
+                  steps=["two_pages"])
+
+
+def print_jitter(s: Sample, rng: np.random.Generator) -> Sample:
+    """Light print variation: toner density and a touch of blur (for clean renders)."""
+    img = s.image.astype(np.float32)
+    img = cv2.GaussianBlur(img, (0, 0), float(rng.uniform(0.2, 0.5)))
+    img += rng.normal(0, 1.2, img.shape)
+    return replace(s, image=np.clip(img, 0, 255).astype(np.uint8), steps=[*s.steps, "print"])
+
+
+# --------------------------------------------------------------- measurements
+def orientation(corners: np.ndarray) -> tuple[int, float]:
+    """(rotation_deg in 0/90/180/270, skew_deg) of a document from its corners, CCW positive."""
+    top = corners[1] - corners[0]
+    bottom = corners[2] - corners[3]
+    ang = [math.degrees(math.atan2(-v[1], v[0])) for v in (top, bottom)]
+    # average the two edge angles on the circle
+    theta = math.degrees(math.atan2(sum(math.sin(math.radians(a)) for a in ang),
+                                    sum(math.cos(math.radians(a)) for a in ang)))
+    quarter = round(theta / 90.0)
+    return int((quarter * 90) % 360), float(theta - quarter * 90)
+
+
+def covered_fraction(mask: np.ndarray, quad: np.ndarray) -> float:
+    """Fraction of a quad's area where ``mask`` is set (> 127); area outside the image counts as covered."""
+    h, w = mask.shape[:2]
+    x0, y0 = np.floor(quad.min(axis=0)).astype(int)
+    x1, y1 = np.ceil(quad.max(axis=0)).astype(int)
+    if x1 <= x0 or y1 <= y0:
+        return 0.0
+    local = np.zeros((y1 - y0 + 1, x1 - x0 + 1), np.uint8)
+    cv2.fillPoly(local, [np.round(quad - [x0, y0]).astype(np.int32)], 1)
+    area = int(local.sum())
+    if area == 0:
+        return 0.0
+    cx0, cy0, cx1, cy1 = max(0, x0), max(0, y0), min(w, x1 + 1), min(h, y1 + 1)
+    inside = np.zeros_like(local)
+    if cx1 > cx0 and cy1 > cy0:
+        inside[cy0 - y0: cy1 - y0, cx0 - x0: cx1 - x0] = 1
+        sub = mask[cy0:cy1, cx0:cx1] > 127
+        hit = np.zeros_like(local)
+        hit[cy0 - y0: cy1 - y0, cx0 - x0: cx1 - x0] = sub
+    else:
+        hit = np.zeros_like(local)
+    covered = int((local & hit).sum()) + int((local & (1 - inside)).sum())
+    return covered / area
