@@ -6,6 +6,7 @@ All procedural (nothing copied from real documents) and seeded.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import cv2
 import numpy as np
@@ -29,16 +30,79 @@ def _lines(u: np.ndarray, sharp: float = 0.94) -> np.ndarray:
 
 def paper_noise(h: int, w: int, rng: np.random.Generator, amount: float = 4.0) -> np.ndarray:
     """Low-contrast paper fibre texture (H x W float, around 0)."""
-    n = rng.normal(0, 1, (h // 4 + 1, w // 4 + 1)).astype(np.float32)
+    n = rng.standard_normal((h // 4 + 1, w // 4 + 1), dtype=np.float32)
     n = cv2.resize(n, (w, h), interpolation=cv2.INTER_CUBIC)
-    fine = rng.normal(0, 0.5, (h, w)).astype(np.float32)
+    fine = rng.standard_normal((h, w), dtype=np.float32) * 0.5
     return (n * 0.7 + fine) * amount
 
 
 def guilloche_paper(w: int, h: int, rng: np.random.Generator, base: Color = (249, 226, 229),
                     ink: Color = (226, 140, 160), density: float = 1.0, rosette: bool = True,
-                    strength: float = 0.55) -> np.ndarray:
-    """Security-paper background: crossing wave-line families, a central rosette, fibres."""
+                    strength: float = 0.55, border: tuple[int, int, Color, float] | None = None) -> np.ndarray:
+    """Security-paper background: crossing wave-line families, a central rosette, fibres.
+
+    The line pattern is one of a few cached variants per size (a pure function of the
+    variant number, so still deterministic); colours, strength and fibres vary per call.
+    ``border`` = (margin px, band px, ink, strength) adds a guilloche frame.
+    """
+    variant = int(rng.integers(0, _VARIANTS))
+    tex = _paper_texture(w, h, density, rosette, border[:2] if border else None, variant)
+    # colour through a lookup table on the cached ink-amount index (fast), then the frame
+    t = np.arange(256, dtype=np.float32) / 255.0 * strength
+    lut = np.stack([base[c] - t * (base[c] - ink[c]) for c in range(3)], axis=-1)
+    out = cv2.LUT(tex.index3, np.clip(lut, 0, 255).astype(np.uint8).reshape(256, 1, 3))
+    if border is not None and tex.border_w is not None:
+        frame = np.empty_like(out)
+        frame[:] = border[2]
+        wb = tex.border_w * border[3]
+        out = cv2.blendLinear(out, frame, 1.0 - wb, wb)
+    out = cv2.add(out, tex.noise_pos)
+    return cv2.subtract(out, tex.noise_neg)
+
+
+class _Texture:
+    """Cached per-size pattern data: ink index (3 channels), frame weights, fibre noise."""
+
+    def __init__(self, index3: np.ndarray, border_w: np.ndarray | None, noise: np.ndarray) -> None:
+        self.index3 = index3
+        self.border_w = border_w
+        self.noise_pos = np.dstack([np.clip(noise, 0, 255).astype(np.uint8)] * 3)
+        self.noise_neg = np.dstack([np.clip(-noise, 0, 255).astype(np.uint8)] * 3)
+
+
+@lru_cache(maxsize=12)
+def _paper_texture(w: int, h: int, density: float, rosette: bool, border: tuple[int, int] | None,
+                   variant: int) -> _Texture:
+    m = _pattern(w, h, density, rosette, variant)
+    idx = np.clip(m * 255 + 0.5, 0, 255).astype(np.uint8)
+    bw = _border_pattern(w, h, border[0], border[1], variant).astype(np.float32) if border else None
+    noise = paper_noise(h, w, np.random.default_rng([w, h, variant, 7]), 2.5)
+    return _Texture(cv2.merge([idx, idx, idx]), bw, np.round(noise))
+
+
+_VARIANTS = 4
+
+
+@lru_cache(maxsize=16)
+def _pattern(w: int, h: int, density: float, rosette: bool, variant: int) -> np.ndarray:
+    """The guilloche line mask of one variant (cached, read-only)."""
+    rng = np.random.default_rng([w, h, int(density * 100), int(rosette), variant])
+    m = _pattern_raw(w, h, rng, density, rosette)
+    m.setflags(write=False)
+    return m
+
+
+@lru_cache(maxsize=16)
+def _border_pattern(w: int, h: int, margin: int, band: int, variant: int) -> np.ndarray:
+    rng = np.random.default_rng([w, h, margin, band, variant])
+    img = np.full((h, w, 3), 255, np.uint8)
+    border_band(img, margin, band, rng, (0, 0, 0), strength=1.0)
+    m = 1.0 - img[..., 0].astype(np.float32) / 255.0
+    m.setflags(write=False)
+    return m
+
+
+def _pattern_raw(w: int, h: int, rng: np.random.Generator, density: float, rosette: bool) -> np.ndarray:
     xs, ys = _grid(w, h)
     unit = max(w, h) / 1500.0
     m = np.zeros((h, w), np.float32)
@@ -61,12 +125,7 @@ def guilloche_paper(w: int, h: int, rng: np.random.Generator, base: Color = (249
             u = (r + 18 * unit * np.sin(k * th + j * math.pi / k)) * 2 * math.pi / (9 * unit)
             fade = np.clip(1.0 - r / (min(w, h) * 0.42), 0, 1) ** 0.7
             m = np.maximum(m, _lines(u, 0.88) * fade * 0.8)
-    m *= strength
-    out = np.empty((h, w, 3), np.float32)
-    noise = paper_noise(h, w, rng, 2.5)
-    for c in range(3):
-        out[..., c] = base[c] + noise - m * (base[c] - ink[c])
-    return np.clip(out, 0, 255).astype(np.uint8)
+    return m
 
 
 def plain_paper(w: int, h: int, rng: np.random.Generator, base: Color = (244, 242, 236)) -> np.ndarray:

@@ -141,6 +141,17 @@ class Canvas:
             value = nfc(value)
         set_path(self.record, path, value)
 
+    def share_box(self, group: str, paths: list[str]) -> None:
+        """Give the box drawn for ``group`` to each of ``paths`` (one text carrying several values)."""
+        box = self.boxes.pop(group, None)
+        if box is None:
+            return
+        for p in paths:
+            self.boxes[p] = list(box)
+        for ln in self.lines:
+            if ln.field == group:
+                ln.field = paths[0] if paths else None
+
     def _add_box(self, path: str, bbox: tuple[float, float, float, float]) -> None:
         if path in self.boxes:
             b = self.boxes[path]
@@ -342,11 +353,15 @@ class Canvas:
     # -- finish -----------------------------------------------------------------------
     def compose(self) -> np.ndarray:
         """Paper x every ink layer (multiply), then the colour overlays."""
-        out = self.paper.astype(np.float32) / 255.0
+        out = self.paper.astype(np.float32) * (1.0 / 255.0)
         for color, layer in self.layers.items():
-            a = np.asarray(layer, dtype=np.float32) / 255.0
-            col = np.array(color, dtype=np.float32) / 255.0
-            out *= 1.0 - a[..., None] * (1.0 - col[None, None, :])
+            bb = layer.getbbox()
+            if bb is None:
+                continue
+            x0, y0, x1, y1 = bb
+            a = np.asarray(layer.crop(bb), dtype=np.float32) * (1.0 / 255.0)
+            col = 1.0 - np.array(color, dtype=np.float32) / 255.0
+            out[y0:y1, x0:x1] *= 1.0 - a[..., None] * col[None, None, :]
         img = Image.fromarray(np.clip(out * 255.0 + 0.5, 0, 255).astype(np.uint8))
         for rgba, (x, y) in self.overlays:
             img.paste(rgba, (x, y), rgba)

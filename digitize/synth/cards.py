@@ -30,13 +30,16 @@ def _card_canvas(rng: np.random.Generator, base: Color, ink: Color, dpi: float =
     return cv
 
 
-def _rounded_alpha(img: np.ndarray, radius: int) -> np.ndarray:
-    """Paint the area outside the rounded card corners white (the card is cut round)."""
-    h, w = img.shape[:2]
-    m = Image.new("L", (w, h), 0)
-    ImageDraw.Draw(m).rounded_rectangle((0, 0, w - 1, h - 1), radius=radius, fill=255)
-    a = np.asarray(m)[..., None] / 255.0
-    return (img * a + 255 * (1 - a)).astype(np.uint8)
+def _round(r: Rendered, radius: int) -> Rendered:
+    """The card is cut round: outside the corners is white and not part of the document."""
+    h, w = r.image.shape[:2]
+    m = Image.new("L", (w * 2, h * 2), 0)
+    ImageDraw.Draw(m).rounded_rectangle((0, 0, w * 2 - 1, h * 2 - 1), radius=radius * 2, fill=255)
+    alpha = np.asarray(m.resize((w, h), Image.Resampling.LANCZOS))
+    a = alpha[..., None] / 255.0
+    r.image = (r.image * a + 255 * (1 - a)).astype(np.uint8)
+    r.extra["alpha"] = alpha
+    return r
 
 
 def _label(cv: Canvas, x: float, y: float, vi: str, en: str, size: float) -> float:
@@ -125,8 +128,7 @@ def render_cccd_front(card: IdCard, rng: np.random.Generator) -> Rendered:
     cv.run(mm(3), ey + cv.pt(11), [Seg(exp, field="ngay_het_han")], cv.pt(5.6), role="sans", fill=False)
     cv.value("ngay_het_han", card.ngay_het_han.isoformat() if card.ngay_het_han else exp)
     r = cv.finish("cccd_mat_truoc", "mat_truoc")
-    r.image = _rounded_alpha(r.image, int(mm(3)))
-    return r
+    return _round(r, int(mm(3)))
 
 
 def _mrz(cv: Canvas, lines: list[str], y0: float) -> None:
@@ -197,8 +199,7 @@ def render_cccd_back(card: IdCard, rng: np.random.Generator) -> Rendered:
     cv.draw((250, 250, 250))
     _mrz(cv, card.mrz, mm(43.5))
     r = cv.finish("cccd_mat_sau", "mat_sau")
-    r.image = _rounded_alpha(r.image, int(mm(3)))
-    return r
+    return _round(r, int(mm(3)))
 
 
 def render_can_cuoc_front(card: IdCard, rng: np.random.Generator) -> Rendered:
@@ -238,8 +239,7 @@ def render_can_cuoc_front(card: IdCard, rng: np.random.Generator) -> Rendered:
     cv.value("gioi_tinh", card.person.sex)
     cv.value("quoc_tich", "Việt Nam")
     r = cv.finish("can_cuoc_2024_mat_truoc", "mat_truoc")
-    r.image = _rounded_alpha(r.image, int(mm(3)))
-    return r
+    return _round(r, int(mm(3)))
 
 
 def render_can_cuoc_back(card: IdCard, rng: np.random.Generator) -> Rendered:
@@ -270,8 +270,7 @@ def render_can_cuoc_back(card: IdCard, rng: np.random.Generator) -> Rendered:
                   pick(rng, ["Nguyễn Ngọc Lâm", "Trần Quốc Tỏ", "Lê Quốc Hùng"]))
     _mrz(cv, card.mrz, mm(43.5))
     r = cv.finish("can_cuoc_2024_mat_sau", "mat_sau")
-    r.image = _rounded_alpha(r.image, int(mm(3)))
-    return r
+    return _round(r, int(mm(3)))
 
 
 def render_cmnd(card: IdCard, rng: np.random.Generator) -> Rendered:
@@ -313,8 +312,7 @@ def render_cmnd(card: IdCard, rng: np.random.Generator) -> Rendered:
             cv.dotted(lx, right, yy + cv.pt(1))
             yy += mm(3.9)
     r = cv.finish("cmnd", "mat_truoc")
-    r.image = _rounded_alpha(r.image, int(mm(2.5)))
-    return r
+    return _round(r, int(mm(2.5)))
 
 
 RENDERERS = {

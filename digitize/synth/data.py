@@ -104,9 +104,12 @@ def _lower_type(name: str, kind: str) -> str:
 @lru_cache(maxsize=1)
 def admin_units() -> tuple[Unit, ...]:
     """All pre-2025 (63-province, three-level) units from the vietnamadminunits dataset."""
-    import vietnamadminunits
+    import importlib.util
 
-    db = Path(vietnamadminunits.__file__).parent / "data" / "dataset.db"
+    spec = importlib.util.find_spec("vietnamadminunits")  # locate the data without importing the package
+    if spec is None or spec.origin is None:
+        raise RuntimeError("vietnamadminunits is not installed")
+    db = Path(spec.origin).parent / "data" / "dataset.db"
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
         rows = conn.execute(
             "SELECT province, district, ward, provinceShort, districtShort, wardShort, provinceCode,"

@@ -42,8 +42,10 @@ def from_rendered(r: Rendered) -> Sample:
     """Start a sample from a flat rendered page."""
     h, w = r.image.shape[:2]
     occl = r.seal_mask if r.seal_mask is not None else np.zeros((h, w), np.uint8)
+    alpha = r.extra.get("alpha")
+    paper = alpha.copy() if isinstance(alpha, np.ndarray) else np.full((h, w), 255, np.uint8)
     return Sample(
-        image=r.image.copy(), paper=np.full((h, w), 255, np.uint8), damage=np.zeros((h, w), np.uint8),
+        image=r.image.copy(), paper=paper, damage=np.zeros((h, w), np.uint8),
         occlusion=occl.copy(), lines=[replace(ln, quad=ln.quad.copy()) for ln in r.lines],
         boxes={k: v.copy() for k, v in r.boxes.items()},
         corners=np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=float), dpi=r.dpi,
@@ -100,9 +102,9 @@ def rotate90(s: Sample, k: int) -> Sample:
 
 def composite(s: Sample, background: np.ndarray) -> Sample:
     """Lay the document (where paper > 0) over a background of the same size."""
-    a = (s.paper.astype(np.float32) / 255.0)[..., None]
-    img = s.image.astype(np.float32) * a + background.astype(np.float32) * (1 - a)
-    return replace(s, image=np.clip(img, 0, 255).astype(np.uint8))
+    a = s.paper.astype(np.float32) * (1.0 / 255.0)
+    img = cv2.blendLinear(s.image, np.ascontiguousarray(background, dtype=np.uint8), a, 1.0 - a)
+    return replace(s, image=img)
 
 
 # ----------------------------------------------------------------------- helpers
@@ -135,23 +137,30 @@ def age(s: Sample, rng: np.random.Generator) -> Sample:
     paper_col = np.median(img.reshape(-1, 3)[:: max(1, (h * w) // 5000)], axis=0)
     img = paper_col + (img - paper_col) * fade
     # yellowing, stronger towards the edges
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
-    edge = np.minimum.reduce([xx / w, (w - xx) / w, yy / h, (h - yy) / h])
-    k = float(rng.uniform(0.06, 0.16)) * (1 + 1.5 * np.clip(0.12 - edge, 0, 0.12) / 0.12) * (
+    yy, xx = np.ogrid[0:h, 0:w]
+    yy, xx = yy.astype(np.float32), xx.astype(np.float32)
+    edge = np.minimum(np.minimum(xx / w, (w - xx) / w), np.minimum(yy / h, (h - yy) / h))
+    k = float(rng.uniform(0.03, 0.08)) * (1 + 1.2 * np.clip(0.1 - edge, 0, 0.1) / 0.1) * (
         0.6 + 0.8 * _lowfreq(h, w, rng, 5))
-    tint = np.array([0.0, 0.35, 1.0], np.float32)
+    tint = np.array([0.08, 0.3, 0.85], np.float32)
     img = img * (1 - k[..., None] * tint[None, None, :])
     # stains: brown rings / blots
     for _ in range(int(rng.integers(1, 4))):
         cx, cy = float(rng.uniform(0, w)), float(rng.uniform(0, h))
         r = float(rng.uniform(0.03, 0.12)) * max(w, h)
-        d = np.hypot(xx - cx, yy - cy) / r
-        wob = 1 + 0.15 * np.sin(np.arctan2(yy - cy, xx - cx) * float(rng.integers(3, 8)))
-        d = d * wob
+        x0, x1 = max(0, int(cx - 1.3 * r)), min(w, int(cx + 1.3 * r))
+        y0, y1 = max(0, int(cy - 1.3 * r)), min(h, int(cy + 1.3 * r))
+        if x1 <= x0 or y1 <= y0:
+            continue
+        sy, sx = np.ogrid[y0:y1, x0:x1]
+        sx, sy = sx.astype(np.float32), sy.astype(np.float32)
+        d = np.hypot(sx - cx, sy - cy) / r
+        lobes = int(rng.integers(3, 8))
+        d = d * (1 + 0.15 * np.sin(np.arctan2(sy - cy, sx - cx) * lobes))
         blot = np.clip(1 - d, 0, 1) ** 0.5 * 0.35 + np.exp(-((d - 1) ** 2) / 0.004) * 0.5
         blot *= float(rng.uniform(0.2, 0.6))
         stain = np.array([0.15, 0.35, 0.75], np.float32)
-        img = img * (1 - blot[..., None] * stain[None, None, :])
+        img[y0:y1, x0:x1] *= 1 - blot[..., None] * stain[None, None, :]
     out = replace(s, image=np.clip(img, 0, 255).astype(np.uint8), steps=[*s.steps, "age"])
     return creases(out, rng)
 
@@ -160,7 +169,8 @@ def creases(s: Sample, rng: np.random.Generator) -> Sample:
     """Fold creases: a dark/bright line pair with cracked ink along it."""
     h, w = s.image.shape[:2]
     img = s.image.astype(np.float32)
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    yy, xx = np.ogrid[0:h, 0:w]
+    yy, xx = yy.astype(np.float32), xx.astype(np.float32)
     folds = []
     if rng.random() < 0.8:
         folds.append(("h", h * float(rng.uniform(0.45, 0.55))))
@@ -175,7 +185,7 @@ def creases(s: Sample, rng: np.random.Generator) -> Sample:
         dark = np.exp(-(d / width) ** 2) * 0.25
         bright = np.exp(-((d - 2.5 * width) / (2 * width)) ** 2) * 0.12
         img = img * (1 - dark[..., None]) + (255 - img) * bright[..., None]
-        crack = (np.abs(d) < width * 0.8) & (rng.random((h, w)) < 0.35)
+        crack = (np.abs(d) < width * 0.8) & (rng.random((h, w), dtype=np.float32) < 0.35)
         img[crack] = img[crack] * 0.3 + 235 * 0.7
     return replace(s, image=np.clip(img, 0, 255).astype(np.uint8), steps=[*s.steps, "creases"])
 
@@ -254,10 +264,12 @@ def damage(s: Sample, rng: np.random.Generator) -> Sample:
     img = s.image.astype(np.float32)
     if tape.any():
         t = cv2.GaussianBlur(tape, (0, 0), 1.5).astype(np.float32)[..., None] / 255.0
-        col = np.array([238, 230, 190], np.float32)
-        img = img * (1 - 0.22 * t) + col * 0.22 * t
+        col = np.array([236, 226, 180], np.float32)
+        img = img * (1 - 0.3 * t) + col * 0.3 * t
         gl = _lowfreq(h, w, rng, 6)[..., None]
-        img = img + (255 - img) * t * np.clip(gl - 0.55, 0, 1) * 0.9
+        img = img + (255 - img) * t * np.clip(gl - 0.35, 0, 1) * 1.2
+        rim = cv2.morphologyEx(tape, cv2.MORPH_GRADIENT, np.ones((3, 3), np.uint8))
+        img[rim > 0] *= 0.85
     # the torn paper edge shows a whiter fibrous rim
     rim = cv2.dilate(lost, np.ones((5, 5), np.uint8)) & ~lost
     img[rim > 0] = img[rim > 0] * 0.3 + 245 * 0.7
@@ -265,6 +277,70 @@ def damage(s: Sample, rng: np.random.Generator) -> Sample:
     occl = np.maximum(s.occlusion, tape)
     return replace(s, image=np.clip(img, 0, 255).astype(np.uint8), paper=paper, damage=np.maximum(s.damage, lost),
                    occlusion=occl, steps=[*s.steps, *[str(k) for k in kinds]])
+
+
+def card_damage(s: Sample, rng: np.random.Generator) -> Sample:
+    """Plastic-card wear: scratches, a worn (faded) patch, a cracked corner of the laminate."""
+    h, w = s.image.shape[:2]
+    img = s.image.astype(np.float32)
+    lost = np.zeros((h, w), np.uint8)
+    steps = []
+    for _ in range(int(rng.integers(3, 12))):
+        p0 = rng.uniform(0, 1, 2) * [w, h]
+        p1 = p0 + rng.normal(0, 0.25, 2) * [w, h]
+        m = np.zeros((h, w), np.uint8)
+        cv2.line(m, tuple(int(v) for v in p0), tuple(int(v) for v in p1), 255, int(rng.integers(1, 3)))
+        img[m > 0] = img[m > 0] * 0.4 + 245 * 0.6
+    steps.append("scratches")
+    if rng.random() < 0.7:
+        cx, cy = rng.uniform(0.2, 0.8) * w, rng.uniform(0.3, 0.8) * h
+        r = float(rng.uniform(0.06, 0.15)) * w
+        m = np.zeros((h, w), np.uint8)
+        cv2.ellipse(m, (int(cx), int(cy)), (int(r * 1.6), int(r)), float(rng.uniform(0, 180)), 0, 360, 255, -1)
+        mf = cv2.GaussianBlur(m, (0, 0), r / 4).astype(np.float32) / 255.0
+        fade = float(rng.uniform(0.6, 0.9))
+        img = img + (235 - img) * (mf * fade)[..., None]
+        lost = np.maximum(lost, (mf * fade > 0.55).astype(np.uint8) * 255)
+        steps.append("worn_patch")
+    out = replace(s, image=np.clip(img, 0, 255).astype(np.uint8), damage=np.maximum(s.damage, lost),
+                  steps=[*s.steps, *steps])
+    return out
+
+
+def finger(s: Sample, rng: np.random.Generator) -> Sample:
+    """A thumb over one edge of the document (a phone photo held in hand); covers content."""
+    h, w = s.image.shape[:2]
+    c = s.corners
+    edge = int(rng.integers(0, 4))
+    a, b = c[edge], c[(edge + 1) % 4]
+    t = float(rng.uniform(0.2, 0.8))
+    p = a + (b - a) * t
+    centre = c.mean(axis=0)
+    inward = centre - p
+    inward /= np.linalg.norm(inward) + 1e-9
+    doc_size = float(np.linalg.norm(c[2] - c[0]))
+    length = doc_size * float(rng.uniform(0.1, 0.18))
+    width = length * float(rng.uniform(0.45, 0.6))
+    tip = p + inward * length * float(rng.uniform(0.25, 0.55))
+    base = tip - inward * length
+    ang = math.degrees(math.atan2(inward[1], inward[0]))
+    m = np.zeros((h, w), np.uint8)
+    cv2.ellipse(m, (int(tip[0]), int(tip[1])), (int(length * 0.55), int(width / 2)), ang, 0, 360, 255, -1)
+    # the rest of the finger runs out of the frame
+    far = base - inward * doc_size
+    quad = np.array([base + [-inward[1], inward[0]] * np.array(width / 2), base - [-inward[1], inward[0]] *
+                     np.array(width / 2), far - [-inward[1], inward[0]] * np.array(width / 2),
+                     far + [-inward[1], inward[0]] * np.array(width / 2)])
+    cv2.fillPoly(m, [quad.astype(np.int32)], 255)
+    cv2.line(m, tuple(int(v) for v in tip), tuple(int(v) for v in base), 255, int(width))
+    soft = cv2.GaussianBlur(m, (0, 0), max(1.5, width / 25)).astype(np.float32) / 255.0
+    skin = np.array([int(rng.integers(180, 230)), int(rng.integers(130, 175)), int(rng.integers(100, 145))],
+                    np.float32)
+    shade = 0.75 + 0.35 * _lowfreq(h, w, rng, 4)
+    finger_img = skin[None, None, :] * shade[..., None]
+    img = s.image.astype(np.float32) * (1 - soft[..., None]) + finger_img * soft[..., None]
+    return replace(s, image=np.clip(img, 0, 255).astype(np.uint8), damage=np.maximum(s.damage, m),
+                   occlusion=np.maximum(s.occlusion, m), steps=[*s.steps, "finger"])
 
 
 # -------------------------------------------------------------------- scanner
@@ -301,17 +377,18 @@ def scanner(s: Sample, rng: np.random.Generator, max_skew: float = 10.0, dpi: fl
     out_w, out_h = int(math.ceil(x1 - x0)), int(math.ceil(y1 - y0))
     out = warp(s, t @ hm, (out_w, out_h), f"scan_skew{skew:+.1f}")
     bed_level = float(rng.uniform(225, 252))
-    bed = np.full((out_h, out_w, 3), bed_level, np.float32)
-    bed += rng.normal(0, 1.5, (out_h, out_w, 1))
-    # lid shadow along one edge
-    yy, xx = np.mgrid[0:out_h, 0:out_w].astype(np.float32)
+    # lid shadow along one edge (a 1-D falloff broadcast over the bed)
     side = int(rng.integers(0, 4))
-    dist = [yy, out_w - xx, out_h - yy, xx][side]
-    bed *= (1 - 0.35 * np.exp(-dist / (0.02 * max(out_w, out_h))))[..., None]
-    out = composite(out, np.clip(bed, 0, 255).astype(np.uint8))
-    img = out.image.astype(np.float32)
-    img = cv2.GaussianBlur(img, (0, 0), float(rng.uniform(0.3, 0.8)))
-    img += rng.normal(0, float(rng.uniform(1.5, 4.5)), img.shape)
+    n = out_h if side in (0, 2) else out_w
+    dist = np.arange(n, dtype=np.float32)
+    if side in (1, 2):
+        dist = dist[::-1]
+    fall = 1 - 0.35 * np.exp(-dist / (0.02 * max(out_w, out_h)))
+    shade = fall[:, None] if side in (0, 2) else fall[None, :]
+    bed = np.broadcast_to((bed_level * shade)[..., None], (out_h, out_w, 1)).astype(np.uint8)
+    out = composite(out, np.broadcast_to(bed, (out_h, out_w, 3)))
+    img = cv2.GaussianBlur(out.image, (0, 0), float(rng.uniform(0.3, 0.8))).astype(np.float32)
+    img += rng.standard_normal(img.shape, dtype=np.float32) * float(rng.uniform(1.5, 4.5))
     img = np.clip(img, 0, 255).astype(np.uint8)
     if rng.random() < 0.3:
         g = cv2.cvtColor(img, cv2.COLOR_RGB2GRAY)
@@ -325,7 +402,8 @@ def scanner(s: Sample, rng: np.random.Generator, max_skew: float = 10.0, dpi: fl
 def texture(w: int, h: int, rng: np.random.Generator) -> np.ndarray:
     """A table-like background: wood, cloth check, stone or plain desk."""
     kind = str(rng.choice(["wood", "cloth", "stone", "desk"]))
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    yy, xx = np.ogrid[0:h, 0:w]
+    yy, xx = yy.astype(np.float32), xx.astype(np.float32)
     if kind == "wood":
         base = np.array(rng.choice([[150, 100, 60], [120, 80, 50], [180, 140, 95], [95, 60, 40]]), np.float32)
         warpf = _lowfreq(h, w, rng, 3) * 60
@@ -347,7 +425,7 @@ def texture(w: int, h: int, rng: np.random.Generator) -> np.ndarray:
     else:
         base = np.array(rng.choice([[70, 70, 75], [200, 200, 205], [40, 50, 70], [230, 225, 215]]), np.float32)
         img = np.broadcast_to(base, (h, w, 3)).copy()
-    img += rng.normal(0, 4, (h, w, 1))
+    img += rng.standard_normal((h, w, 1), dtype=np.float32) * 4
     return np.clip(img, 0, 255).astype(np.uint8)
 
 
@@ -395,7 +473,8 @@ def phone(s: Sample, rng: np.random.Generator, long_side: int | None = None, fil
     out = composite(out, bg)
     img = out.image.astype(np.float32)
     # uneven light and colour cast
-    yy, xx = np.mgrid[0:out_h, 0:out_w].astype(np.float32)
+    yy, xx = np.ogrid[0:out_h, 0:out_w]
+    yy, xx = yy.astype(np.float32), xx.astype(np.float32)
     gx, gy = float(rng.normal(0, 0.25)), float(rng.normal(0, 0.25))
     grad = 1 + gx * (xx / out_w - 0.5) + gy * (yy / out_h - 0.5)
     gain = grad * (0.85 + 0.3 * _lowfreq(out_h, out_w, rng, 3)) * float(rng.uniform(0.8, 1.08))
@@ -407,7 +486,9 @@ def phone(s: Sample, rng: np.random.Generator, long_side: int | None = None, fil
         c0 = np.array([rng.uniform(0, out_w), rng.choice([0, out_h])])
         pts = c0 + rng.normal(0, 0.35, (6, 2)) * [out_w, out_h]
         cv2.fillPoly(m, [cv2.convexHull(pts.astype(np.int32))], 255)
-        m = cv2.GaussianBlur(m, (0, 0), float(rng.uniform(25, 70))).astype(np.float32) / 255.0
+        small = cv2.resize(m, (out_w // 8, out_h // 8), interpolation=cv2.INTER_AREA)
+        small = cv2.GaussianBlur(small, (0, 0), float(rng.uniform(25, 70)) / 8)
+        m = cv2.resize(small, (out_w, out_h), interpolation=cv2.INTER_LINEAR).astype(np.float32) / 255.0
         img *= (1 - float(rng.uniform(0.25, 0.5)) * m)[..., None]
         steps.append("shadow")
     if rng.random() < 0.5:  # glare spot
@@ -431,7 +512,7 @@ def phone(s: Sample, rng: np.random.Generator, long_side: int | None = None, fil
         sigma = float(rng.uniform(0.4, 1.8))
         img = cv2.GaussianBlur(img, (0, 0), sigma)
         steps.append(f"defocus{sigma:.1f}")
-    img += rng.normal(0, float(rng.uniform(2, 6)), img.shape)
+    img += rng.standard_normal(img.shape, dtype=np.float32) * float(rng.uniform(2, 6))
     if rng.random() < 0.5:
         blur = cv2.GaussianBlur(img, (0, 0), 2.0)
         amt = float(rng.uniform(0.5, 1.5))
@@ -474,7 +555,7 @@ def print_jitter(s: Sample, rng: np.random.Generator) -> Sample:
     """Light print variation: toner density and a touch of blur (for clean renders)."""
     img = s.image.astype(np.float32)
     img = cv2.GaussianBlur(img, (0, 0), float(rng.uniform(0.2, 0.5)))
-    img += rng.normal(0, 1.2, img.shape)
+    img += rng.standard_normal(img.shape, dtype=np.float32) * 1.2
     return replace(s, image=np.clip(img, 0, 255).astype(np.uint8), steps=[*s.steps, "print"])
 
 

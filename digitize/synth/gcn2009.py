@@ -23,10 +23,9 @@ PINK_INK = (226, 138, 158)
 
 def _paper(w: int, h: int, rng: np.random.Generator, dpi: float) -> np.ndarray:
     base = tuple(int(v + rng.normal(0, 2)) for v in PINK)
-    paper = art.guilloche_paper(w, h, rng, base=base, ink=PINK_INK, strength=float(rng.uniform(0.35, 0.6)))  # type: ignore[arg-type]
     mm = dpi / 25.4
-    art.border_band(paper, int(6 * mm), int(6 * mm), rng, (214, 96, 120), strength=0.7)
-    return paper
+    return art.guilloche_paper(w, h, rng, base=base, ink=PINK_INK, strength=float(rng.uniform(0.35, 0.6)),  # type: ignore[arg-type]
+                               border=(int(6 * mm), int(6 * mm), (214, 96, 120), 0.7))
 
 
 def _canvas(rng: np.random.Generator, dpi: float) -> Canvas:
@@ -154,13 +153,12 @@ def render_page2(cert: Certificate, rng: np.random.Generator, dpi: float = 200.0
     y0 = y
     y = cv.labelled(xi, y, "đ) Mục đích sử dụng:", use, f"{base}.muc_dich_su_dung", size, right, indent=mm(4),
                     leading=lead)
-    box = cv.boxes.pop(f"{base}.muc_dich_su_dung")
+    cv.share_box(f"{base}.muc_dich_su_dung", [f"{base}.muc_dich_su_dung[{k}].ten" for k in range(len(p.uses))])
     for k, u in enumerate(p.uses):
         cv.value(f"{base}.muc_dich_su_dung[{k}].ten", u.ten)
         cv.value(f"{base}.muc_dich_su_dung[{k}].ma", u.ma)
         if len(p.uses) > 1:
             cv.value(f"{base}.muc_dich_su_dung[{k}].dien_tich", u.dien_tich)
-        cv.boxes[f"{base}.muc_dich_su_dung[{k}].ten"] = list(box)
     del y0
     y = cv.labelled(xi, y, "e) Thời hạn sử dụng:", p.thoi_han, f"{base}.thoi_han_su_dung", size, right, indent=mm(4),
                     leading=lead)
@@ -181,14 +179,13 @@ def render_page2(cert: Certificate, rng: np.random.Generator, dpi: float = 200.0
                  ("Cấp (Hạng)", pick(rng, ["Cấp 4", "Cấp III", "Cấp 3"]), "cap_hang"),
                  ("Thời hạn sở hữu", "-/-", "thoi_han_so_huu")]
         for label, val, key in items:
-            y = cv.labelled(xi, y, f"- {label}:", val, f"tai_san[0].{key}", size, right, leading=lead)
+            y = cv.labelled(xi, y, f"- {label}:", val, f"tai_san[0].{key}" if val != "-/-" else None, size, right,
+                            leading=lead)
             if val != "-/-":
                 parsed: object = val
                 if key.startswith("dien_tich"):
                     parsed = float(val.replace(" m²", "").replace(".", "").replace(",", "."))
                 cv.value(f"tai_san[0].{key}", parsed)
-            else:
-                cv.boxes.pop(f"tai_san[0].{key}", None)
     else:
         cv.run(x, y, [Seg("2. Nhà ở: ", style="bold"), Seg("-/-")], size)
         y += size * lead

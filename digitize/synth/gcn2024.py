@@ -22,8 +22,8 @@ def render_page1(cert: Certificate, rng: np.random.Generator, dpi: float = 180.0
     """GCN 2024 page 1."""
     w, h = round(PAGE_MM[0] * dpi / 25.4), round(PAGE_MM[1] * dpi / 25.4)
     paper = art.guilloche_paper(w, h, rng, base=(251, 236, 236), ink=(232, 160, 172), density=1.2,
-                                strength=float(rng.uniform(0.3, 0.5)))
-    art.border_band(paper, int(w * 0.03), int(w * 0.025), rng, (212, 100, 118), strength=0.65)
+                                strength=float(rng.uniform(0.3, 0.5)),
+                                border=(int(w * 0.03), int(w * 0.025), (212, 100, 118), 0.65))
     cv = Canvas(paper, dpi, rng)
     common.jitter_fill(cv, rng)
     mm = cv.mm
@@ -77,12 +77,11 @@ def render_page1(cert: Certificate, rng: np.random.Generator, dpi: float = 180.0
     cv.value(f"{b}.dien_tich", pc.dien_tich)
     uses = "; ".join(f"{u.ten}: {fmt_area(u.dien_tich)} m²" for u in pc.uses)
     y = cv.labelled(xi, y, "c) Loại đất:", uses, f"{b}.muc_dich_su_dung", size, right, indent=mm(4), leading=lead)
-    box = cv.boxes.pop(f"{b}.muc_dich_su_dung")
+    cv.share_box(f"{b}.muc_dich_su_dung", [f"{b}.muc_dich_su_dung[{k}].ten" for k in range(len(pc.uses))])
     for k, u in enumerate(pc.uses):
         cv.value(f"{b}.muc_dich_su_dung[{k}].ten", u.ten)
         cv.value(f"{b}.muc_dich_su_dung[{k}].ma", u.ma)
         cv.value(f"{b}.muc_dich_su_dung[{k}].dien_tich", u.dien_tich)
-        cv.boxes[f"{b}.muc_dich_su_dung[{k}].ten"] = list(box)
     y = cv.labelled(xi, y, "d) Thời hạn sử dụng:", pc.thoi_han, f"{b}.thoi_han_su_dung", size, right, indent=mm(4),
                     leading=lead)
     cv.value(f"{b}.thoi_han_su_dung", pc.thoi_han)

@@ -20,8 +20,8 @@ def render_page(cert: Certificate, rng: np.random.Generator, dpi: float = 200.0)
     """The inside page of an old red book."""
     w, h = round(PAGE_MM[0] * dpi / 25.4), round(PAGE_MM[1] * dpi / 25.4)
     paper = art.guilloche_paper(w, h, rng, base=(246, 238, 222), ink=(222, 190, 170), density=0.8, rosette=True,
-                                strength=float(rng.uniform(0.15, 0.3)))
-    art.border_band(paper, int(w * 0.035), int(w * 0.02), rng, (200, 90, 90), strength=0.5)
+                                strength=float(rng.uniform(0.15, 0.3)),
+                                border=(int(w * 0.035), int(w * 0.02), (200, 90, 90), 0.5))
     cv = Canvas(paper, dpi, rng)
     common.jitter_fill(cv, rng)
     mm = cv.mm

@@ -168,9 +168,11 @@ def apply_condition(s: Sample, condition: str, rng: np.random.Generator, is_card
     if condition == "aged":
         return capture(True)(degrade.age(s, rng))
     if condition == "damaged":
-        s = degrade.damage(s, rng)
+        s = degrade.card_damage(s, rng) if is_card else degrade.damage(s, rng)
         if rng.random() < 0.4:
             s = degrade.age(s, rng)
+        if is_card or rng.random() < 0.3:  # held in hand for the photo: a thumb over an edge
+            return degrade.finger(degrade.phone(s, rng), rng)
         return capture(False)(s)
     if condition == "rotated":
         s = capture(True)(s)
