@@ -30,7 +30,7 @@ def _lines(u: np.ndarray, sharp: float = 0.94) -> np.ndarray:
 
 def paper_noise(h: int, w: int, rng: np.random.Generator, amount: float = 4.0) -> np.ndarray:
     """Low-contrast paper fibre texture (H x W float, around 0)."""
-    n = rng.standard_normal((h // 4 + 1, w // 4 + 1), dtype=np.float32)
+    n: np.ndarray = rng.standard_normal((h // 4 + 1, w // 4 + 1), dtype=np.float32)
     n = cv2.resize(n, (w, h), interpolation=cv2.INTER_CUBIC)
     fine = rng.standard_normal((h, w), dtype=np.float32) * 0.5
     return (n * 0.7 + fine) * amount
@@ -170,7 +170,8 @@ def watermark_emblem(img: np.ndarray, cx: int, cy: int, r: int, color: Color, al
         img[..., c] = (img[..., c] * (1 - a) + color[c] * a).astype(np.uint8)
 
 
-def star_points(cx: float, cy: float, r: float, inner: float = 0.38, rot: float = -math.pi / 2) -> list[tuple[float, float]]:
+def star_points(cx: float, cy: float, r: float, inner: float = 0.38,
+                rot: float = -math.pi / 2) -> list[tuple[float, float]]:
     """The 10 points of a five-pointed star."""
     pts = []
     for i in range(10):
@@ -247,18 +248,19 @@ def seal(size: int, top_text: str, bottom_text: str, rng: np.random.Generator, e
         d.ellipse((c - s * 0.2, c - s * 0.2, c + s * 0.2, c + s * 0.2), outline=255, width=max(2, s // 100))
         d.polygon(star_points(c, c - s * 0.015, s * 0.15), fill=255)
         for i in range(16):
-            a = math.pi * 0.7 + i * math.pi * 1.6 / 15
-            d.ellipse((c + s * 0.25 * math.cos(a) - s * 0.018, c + s * 0.25 * math.sin(a) - s * 0.018,
-                       c + s * 0.25 * math.cos(a) + s * 0.018, c + s * 0.25 * math.sin(a) + s * 0.018), fill=255)
+            ang = math.pi * 0.7 + i * math.pi * 1.6 / 15
+            ex, ey = c + s * 0.25 * math.cos(ang), c + s * 0.25 * math.sin(ang)
+            d.ellipse((ex - s * 0.018, ey - s * 0.018, ex + s * 0.018, ey + s * 0.018), fill=255)
     else:
         d.polygon(star_points(c, c, s * 0.18), fill=255)
     im = im.resize((size, size), Image.Resampling.LANCZOS)
-    a = np.asarray(im, np.float32) / 255.0
+    a: np.ndarray = np.asarray(im, np.float32) / 255.0
     press = cv2.resize(rng.uniform(0.55, 1.0, (8, 8)).astype(np.float32), (size, size), interpolation=cv2.INTER_CUBIC)
     speck = rng.random((size, size)) > 0.08
     a = a * np.clip(press, 0.4, 1.0) * speck * float(rng.uniform(0.75, 0.95))
     out = Image.fromarray((np.clip(a, 0, 1) * 255).astype(np.uint8))
-    return out.rotate(float(rng.uniform(-25, 25)), resample=Image.Resampling.BICUBIC).filter(ImageFilter.GaussianBlur(0.7))
+    out = out.rotate(float(rng.uniform(-25, 25)), resample=Image.Resampling.BICUBIC)
+    return out.filter(ImageFilter.GaussianBlur(0.7))
 
 
 def rect_stamp(text_lines: list[str], size_px: int, rng: np.random.Generator) -> Image.Image:
@@ -310,12 +312,12 @@ def qr_mask(payload: str, size: int, quiet: int = 2) -> Image.Image:
 
 def portrait(w: int, h: int, rng: np.random.Generator) -> Image.Image:
     """A faceless portrait silhouette on a light backdrop (RGBA); no real person."""
-    bg = tuple(int(v) for v in rng.integers(200, 240, 3)) + (255,)
+    bg = (*(int(v) for v in rng.integers(200, 240, 3)), 255)
     im = Image.new("RGBA", (w, h), bg)
     d = ImageDraw.Draw(im)
     skin = (int(rng.integers(190, 235)), int(rng.integers(150, 195)), int(rng.integers(120, 165)), 255)
-    shirt = tuple(int(v) for v in rng.integers(30, 240, 3)) + (255,)
-    hair = (int(rng.integers(10, 50)),) * 3 + (255,)
+    shirt = (*(int(v) for v in rng.integers(30, 240, 3)), 255)
+    hair = (*((int(rng.integers(10, 50)),) * 3), 255)
     d.ellipse((w * 0.05, h * 0.72, w * 0.95, h * 1.3), fill=shirt)
     d.rectangle((w * 0.4, h * 0.55, w * 0.6, h * 0.78), fill=skin)
     d.ellipse((w * 0.25, h * 0.16, w * 0.75, h * 0.68), fill=skin)

@@ -225,7 +225,8 @@ class Canvas:
             x1 = max(b[2] for b in boxes)
             y1 = max(b[3] for b in boxes)
             fields_in = [f for *_, f in g if f]
-            self.lines.append(DrawnLine(nfc(text), box_quad(x0, y0, x1, y1), g[0][2], fields_in[0] if fields_in else None))
+            field0 = fields_in[0] if fields_in else None
+            self.lines.append(DrawnLine(nfc(text), box_quad(x0, y0, x1, y1), g[0][2], field0))
         return x
 
     def text(self, x: float, y: float, text: str, size_px: float, style: str = "regular", role: str = "serif",
@@ -252,7 +253,8 @@ class Canvas:
         scale = 1.25 if ascii_only and fam in ("dancing", "kaushan") else 1.05
         size = size_px * scale
         pad = int(size)
-        width = int(sum(fonts.load(fonts.font_path(role, fam), round(size)).getlength(c) for c in text) * 1.25) + 2 * pad
+        font = fonts.load(fonts.font_path(role, fam), round(size))
+        width = int(sum(font.getlength(c) for c in text) * 1.25) + 2 * pad
         tmp = Image.new("L", (width, int(size * 2.6)), 0)
         d = ImageDraw.Draw(tmp)
         base = int(size * 1.6)
@@ -278,7 +280,7 @@ class Canvas:
         bb = tmp.getbbox()
         if bb is None:
             return (x, y, x, y), 0.0
-        ox, oy = int(round(x - pad)), int(round(y - base))
+        ox, oy = round(x - pad), round(y - base)
         self._paste_max(self.layer(color), tmp, ox, oy)
         bbox = (ox + bb[0], oy + bb[1], ox + bb[2], oy + bb[3])
         return bbox, float(cx - pad)

@@ -397,10 +397,7 @@ def _serial(rng: np.random.Generator, digits: int, letters: list[str] | None = N
 def _parcel(rng: np.random.Generator, unit: Unit, generation: str) -> Parcel:
     residential = LAND_TYPES_RESIDENTIAL[1 if unit.urban else 0]
     roll = rng.random()
-    if unit.urban:
-        area = round(float(rng.uniform(35, 220)), 1)
-    else:
-        area = round(float(rng.uniform(80, 1600)), 1)
+    area = round(float(rng.uniform(35, 220) if unit.urban else rng.uniform(80, 1600)), 1)
     if rng.random() < 0.4:
         area = float(round(area))
     uses: list[LandUse]

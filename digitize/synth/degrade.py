@@ -84,11 +84,10 @@ def rotate90(s: Sample, k: int) -> Sample:
     k %= 4
     if k == 0:
         return s
-    w, h = s.size
     # one CCW quarter turn: (x, y) -> (y, w - x); image becomes h x w
     out = s
     for _ in range(k):
-        w, h = out.size
+        w = out.size[0]
         hmat = np.array([[0, 1, 0], [-1, 0, w], [0, 0, 1]], dtype=float)
         out = replace(
             out, image=np.ascontiguousarray(np.rot90(out.image, 1)), paper=np.ascontiguousarray(np.rot90(out.paper, 1)),
@@ -124,14 +123,15 @@ def jpeg(img: np.ndarray, quality: int) -> np.ndarray:
     ok, buf = cv2.imencode(".jpg", img[..., ::-1], [cv2.IMWRITE_JPEG_QUALITY, int(quality)])
     if not ok:
         return img
-    return cv2.imdecode(buf, cv2.IMREAD_COLOR)[..., ::-1].copy()
+    dec = cv2.imdecode(buf, cv2.IMREAD_COLOR)
+    return img if dec is None else dec[..., ::-1].copy()
 
 
 # ------------------------------------------------------------------------- age
 def age(s: Sample, rng: np.random.Generator) -> Sample:
     """Yellowing, faded ink, stains and fold creases (on the flat document)."""
     h, w = s.image.shape[:2]
-    img = s.image.astype(np.float32)
+    img: np.ndarray = s.image.astype(np.float32)
     # fade: pull everything towards the paper colour
     fade = float(rng.uniform(0.65, 0.9))
     paper_col = np.median(img.reshape(-1, 3)[:: max(1, (h * w) // 5000)], axis=0)
@@ -168,7 +168,7 @@ def age(s: Sample, rng: np.random.Generator) -> Sample:
 def creases(s: Sample, rng: np.random.Generator) -> Sample:
     """Fold creases: a dark/bright line pair with cracked ink along it."""
     h, w = s.image.shape[:2]
-    img = s.image.astype(np.float32)
+    img: np.ndarray = s.image.astype(np.float32)
     yy, xx = np.ogrid[0:h, 0:w]
     yy, xx = yy.astype(np.float32), xx.astype(np.float32)
     folds = []
@@ -213,22 +213,17 @@ def damage(s: Sample, rng: np.random.Generator) -> Sample:
             side = int(rng.integers(0, 4))
             depth = float(rng.uniform(0.02, 0.08)) * (w if side in (1, 3) else h)
             span = sorted(rng.uniform(0, 1, 2))
-            if side == 0:  # top
-                a, b = np.array([w * span[0], 0.0]), np.array([w * span[1], 0.0])
-                inner = _jagged(a + [0, depth * 0.3], b + [0, depth * 0.3], rng, depth)
-                poly = np.vstack([[a], inner + [0, depth * 0.5], [b]])
-            elif side == 2:  # bottom
-                a, b = np.array([w * span[0], h]), np.array([w * span[1], h])
-                inner = _jagged(a - [0, depth * 0.3], b - [0, depth * 0.3], rng, depth)
-                poly = np.vstack([[a], inner - [0, depth * 0.5], [b]])
-            elif side == 1:  # right
-                a, b = np.array([w, h * span[0]]), np.array([w, h * span[1]])
-                inner = _jagged(a - [depth * 0.3, 0], b - [depth * 0.3, 0], rng, depth)
-                poly = np.vstack([[a], inner - [depth * 0.5, 0], [b]])
+            # the torn strip runs along one side; "inward" points into the page
+            if side == 0:
+                a, b, inward = np.array([w * span[0], 0.0]), np.array([w * span[1], 0.0]), np.array([0.0, 1.0])
+            elif side == 2:
+                a, b, inward = np.array([w * span[0], h]), np.array([w * span[1], h]), np.array([0.0, -1.0])
+            elif side == 1:
+                a, b, inward = np.array([w, h * span[0]]), np.array([w, h * span[1]]), np.array([-1.0, 0.0])
             else:
-                a, b = np.array([0.0, h * span[0]]), np.array([0.0, h * span[1]])
-                inner = _jagged(a + [depth * 0.3, 0], b + [depth * 0.3, 0], rng, depth)
-                poly = np.vstack([[a], inner + [depth * 0.5, 0], [b]])
+                a, b, inward = np.array([0.0, h * span[0]]), np.array([0.0, h * span[1]]), np.array([1.0, 0.0])
+            inner = _jagged(a + inward * depth * 0.3, b + inward * depth * 0.3, rng, depth)
+            poly = np.vstack([a[None, :], inner + inward * depth * 0.5, b[None, :]])
             cv2.fillPoly(lost, [poly.astype(np.int32)], 255)
         elif kind == "missing_corner":
             c = int(rng.integers(0, 4))
@@ -236,32 +231,32 @@ def damage(s: Sample, rng: np.random.Generator) -> Sample:
             corner = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=float)[c]
             dx = sx if c in (0, 3) else -sx
             dy = sy if c in (0, 1) else -sy
-            p0, p1 = corner + [dx, 0], corner + [0, dy]
+            p0, p1 = corner + np.array([dx, 0.0]), corner + np.array([0.0, dy])
             edge = _jagged(p0, p1, rng, min(sx, sy) * 0.3)
             poly = np.vstack([[corner], edge])
             cv2.fillPoly(lost, [poly.astype(np.int32)], 255)
         elif kind == "holes":
             mmpx = (s.dpi or 200) / 25.4
             if rng.random() < 0.5:  # binder punch holes
-                r = int(3 * mmpx)
+                r_px = int(3 * mmpx)
                 x = int(12 * mmpx)
                 for fy in (0.35, 0.65):
-                    cv2.circle(lost, (x, int(h * fy)), r, 255, -1)
+                    cv2.circle(lost, (x, int(h * fy)), r_px, 255, -1)
             else:
                 for _ in range(int(rng.integers(1, 4))):
                     c0 = np.array([rng.uniform(0.1, 0.9) * w, rng.uniform(0.1, 0.9) * h])
                     r = float(rng.uniform(2, 9)) * mmpx
-                    ang = np.linspace(0, 2 * math.pi, 24, endpoint=False)
+                    angles = np.linspace(0, 2 * math.pi, 24, endpoint=False)
                     rr = r * rng.uniform(0.6, 1.2, 24)
-                    pts = np.stack([c0[0] + rr * np.cos(ang), c0[1] + rr * np.sin(ang)], axis=1)
+                    pts = np.stack([c0[0] + rr * np.cos(angles), c0[1] + rr * np.sin(angles)], axis=1)
                     cv2.fillPoly(lost, [pts.astype(np.int32)], 255)
         else:  # tape
             cx, cy = rng.uniform(0.1, 0.9) * w, rng.uniform(0.1, 0.9) * h
             tw, th = float(rng.uniform(0.25, 0.6)) * w, float(rng.uniform(0.03, 0.06)) * h
             ang = float(rng.uniform(-40, 40))
-            box = cv2.boxPoints(((cx, cy), (tw, th), ang))
+            box = cv2.boxPoints(((float(cx), float(cy)), (tw, th), ang))
             cv2.fillPoly(tape, [box.astype(np.int32)], 255)
-    img = s.image.astype(np.float32)
+    img: np.ndarray = s.image.astype(np.float32)
     if tape.any():
         t = cv2.GaussianBlur(tape, (0, 0), 1.5).astype(np.float32)[..., None] / 255.0
         col = np.array([236, 226, 180], np.float32)
@@ -271,7 +266,7 @@ def damage(s: Sample, rng: np.random.Generator) -> Sample:
         rim = cv2.morphologyEx(tape, cv2.MORPH_GRADIENT, np.ones((3, 3), np.uint8))
         img[rim > 0] *= 0.85
     # the torn paper edge shows a whiter fibrous rim
-    rim = cv2.dilate(lost, np.ones((5, 5), np.uint8)) & ~lost
+    rim = (cv2.dilate(lost, np.ones((5, 5), np.uint8)) > 0) & (lost == 0)
     img[rim > 0] = img[rim > 0] * 0.3 + 245 * 0.7
     paper = np.minimum(s.paper, 255 - lost)
     occl = np.maximum(s.occlusion, tape)
@@ -282,13 +277,13 @@ def damage(s: Sample, rng: np.random.Generator) -> Sample:
 def card_damage(s: Sample, rng: np.random.Generator) -> Sample:
     """Plastic-card wear: scratches, a worn (faded) patch, a cracked corner of the laminate."""
     h, w = s.image.shape[:2]
-    img = s.image.astype(np.float32)
+    img: np.ndarray = s.image.astype(np.float32)
     lost = np.zeros((h, w), np.uint8)
     steps = []
     for _ in range(int(rng.integers(3, 12))):
         p0 = rng.uniform(0, 1, 2) * [w, h]
         p1 = p0 + rng.normal(0, 0.25, 2) * [w, h]
-        m = np.zeros((h, w), np.uint8)
+        m: np.ndarray = np.zeros((h, w), np.uint8)
         cv2.line(m, tuple(int(v) for v in p0), tuple(int(v) for v in p1), 255, int(rng.integers(1, 3)))
         img[m > 0] = img[m > 0] * 0.4 + 245 * 0.6
     steps.append("scratches")
@@ -324,7 +319,7 @@ def finger(s: Sample, rng: np.random.Generator) -> Sample:
     tip = p + inward * length * float(rng.uniform(0.25, 0.55))
     base = tip - inward * length
     ang = math.degrees(math.atan2(inward[1], inward[0]))
-    m = np.zeros((h, w), np.uint8)
+    m: np.ndarray = np.zeros((h, w), np.uint8)
     cv2.ellipse(m, (int(tip[0]), int(tip[1])), (int(length * 0.55), int(width / 2)), ang, 0, 360, 255, -1)
     # the rest of the finger runs out of the frame
     far = base - inward * doc_size
@@ -338,7 +333,7 @@ def finger(s: Sample, rng: np.random.Generator) -> Sample:
                     np.float32)
     shade = 0.75 + 0.35 * _lowfreq(h, w, rng, 4)
     finger_img = skin[None, None, :] * shade[..., None]
-    img = s.image.astype(np.float32) * (1 - soft[..., None]) + finger_img * soft[..., None]
+    img: np.ndarray = s.image.astype(np.float32) * (1 - soft[..., None]) + finger_img * soft[..., None]
     return replace(s, image=np.clip(img, 0, 255).astype(np.uint8), damage=np.maximum(s.damage, m),
                    occlusion=np.maximum(s.occlusion, m), steps=[*s.steps, "finger"])
 
@@ -374,7 +369,7 @@ def scanner(s: Sample, rng: np.random.Generator, max_skew: float = 10.0, dpi: fl
     x0, y0 = pts.min(axis=0) - margin
     x1, y1 = pts.max(axis=0) + margin
     t = np.array([[1, 0, -x0], [0, 1, -y0], [0, 0, 1]], dtype=float)
-    out_w, out_h = int(math.ceil(x1 - x0)), int(math.ceil(y1 - y0))
+    out_w, out_h = math.ceil(x1 - x0), math.ceil(y1 - y0)
     out = warp(s, t @ hm, (out_w, out_h), f"scan_skew{skew:+.1f}")
     bed_level = float(rng.uniform(225, 252))
     # lid shadow along one edge (a 1-D falloff broadcast over the bed)
@@ -387,7 +382,7 @@ def scanner(s: Sample, rng: np.random.Generator, max_skew: float = 10.0, dpi: fl
     shade = fall[:, None] if side in (0, 2) else fall[None, :]
     bed = np.broadcast_to((bed_level * shade)[..., None], (out_h, out_w, 1)).astype(np.uint8)
     out = composite(out, np.broadcast_to(bed, (out_h, out_w, 3)))
-    img = cv2.GaussianBlur(out.image, (0, 0), float(rng.uniform(0.3, 0.8))).astype(np.float32)
+    img: np.ndarray = cv2.GaussianBlur(out.image, (0, 0), float(rng.uniform(0.3, 0.8))).astype(np.float32)
     img += rng.standard_normal(img.shape, dtype=np.float32) * float(rng.uniform(1.5, 4.5))
     img = np.clip(img, 0, 255).astype(np.uint8)
     if rng.random() < 0.3:
@@ -471,7 +466,7 @@ def phone(s: Sample, rng: np.random.Generator, long_side: int | None = None, fil
     sh = np.roll(sh, (int(rng.integers(2, 10)), int(rng.integers(-6, 7))), axis=(0, 1))
     bg = _apply_gain(bg, 1 - 0.45 * sh)
     out = composite(out, bg)
-    img = out.image.astype(np.float32)
+    img: np.ndarray = out.image.astype(np.float32)
     # uneven light and colour cast
     yy, xx = np.ogrid[0:out_h, 0:out_w]
     yy, xx = yy.astype(np.float32), xx.astype(np.float32)
@@ -488,8 +483,8 @@ def phone(s: Sample, rng: np.random.Generator, long_side: int | None = None, fil
         cv2.fillPoly(m, [cv2.convexHull(pts.astype(np.int32))], 255)
         small = cv2.resize(m, (out_w // 8, out_h // 8), interpolation=cv2.INTER_AREA)
         small = cv2.GaussianBlur(small, (0, 0), float(rng.uniform(25, 70)) / 8)
-        m = cv2.resize(small, (out_w, out_h), interpolation=cv2.INTER_LINEAR).astype(np.float32) / 255.0
-        img *= (1 - float(rng.uniform(0.25, 0.5)) * m)[..., None]
+        mf = cv2.resize(small, (out_w, out_h), interpolation=cv2.INTER_LINEAR).astype(np.float32) / 255.0
+        img *= (1 - float(rng.uniform(0.25, 0.5)) * mf)[..., None]
         steps.append("shadow")
     if rng.random() < 0.5:  # glare spot
         gx0, gy0 = float(rng.uniform(0.2, 0.8)) * out_w, float(rng.uniform(0.2, 0.8)) * out_h
@@ -501,18 +496,18 @@ def phone(s: Sample, rng: np.random.Generator, long_side: int | None = None, fil
     img = np.clip(img, 0, 255)
     if rng.random() < 0.3:
         length = int(rng.integers(3, 10))
-        k = np.zeros((length, length), np.float32)
+        k: np.ndarray = np.zeros((length, length), np.float32)
         k[length // 2, :] = 1.0 / length
         rot = cv2.getRotationMatrix2D((length / 2 - 0.5, length / 2 - 0.5), float(rng.uniform(0, 180)), 1.0)
         k = cv2.warpAffine(k, rot, (length, length))
-        k /= max(k.sum(), 1e-6)
+        k = (k / max(float(k.sum()), 1e-6)).astype(np.float32)
         img = cv2.filter2D(img, -1, k)
         steps.append(f"motion_blur{length}")
     else:
         sigma = float(rng.uniform(0.4, 1.8))
         img = cv2.GaussianBlur(img, (0, 0), sigma)
         steps.append(f"defocus{sigma:.1f}")
-    img += rng.standard_normal(img.shape, dtype=np.float32) * float(rng.uniform(2, 6))
+    img = img + rng.standard_normal(img.shape, dtype=np.float32) * float(rng.uniform(2, 6))
     if rng.random() < 0.5:
         blur = cv2.GaussianBlur(img, (0, 0), 2.0)
         amt = float(rng.uniform(0.5, 1.5))
@@ -553,9 +548,9 @@ def side_by_side(left: Sample, right: Sample, rng: np.random.Generator) -> Sampl
 
 def print_jitter(s: Sample, rng: np.random.Generator) -> Sample:
     """Light print variation: toner density and a touch of blur (for clean renders)."""
-    img = s.image.astype(np.float32)
+    img: np.ndarray = s.image.astype(np.float32)
     img = cv2.GaussianBlur(img, (0, 0), float(rng.uniform(0.2, 0.5)))
-    img += rng.standard_normal(img.shape, dtype=np.float32) * 1.2
+    img = img + rng.standard_normal(img.shape, dtype=np.float32) * 1.2
     return replace(s, image=np.clip(img, 0, 255).astype(np.uint8), steps=[*s.steps, "print"])
 
 

@@ -8,7 +8,7 @@ Families that lack a file on this machine are skipped; the first family of each 
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from PIL import ImageFont
@@ -111,7 +111,7 @@ def find_file(rel: str) -> Path | None:
     return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def covers(path: str, text: str) -> bool:
     """True when the font file has a glyph for every character of ``text``."""
     from fontTools.ttLib import TTFont
@@ -120,7 +120,7 @@ def covers(path: str, text: str) -> bool:
     return all(ord(c) in cmap for c in text if not c.isspace())
 
 
-@lru_cache(maxsize=None)
+@cache
 def families(role: str) -> tuple[str, ...]:
     """Installed families of a role, in preference order (Vietnamese-checked where needed)."""
     out = []
@@ -136,7 +136,7 @@ def families(role: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=None)
+@cache
 def font_path(role: str, family: str, style: str = "regular") -> str:
     """Path of a family's style, falling back to its regular face."""
     styles = FAMILIES[role][family]

@@ -51,7 +51,8 @@ def person_lines(cv: Canvas, cert: Certificate, x: float, y: float, right: float
         base = f"chu_su_dung[{i}]"
         split = rng.random() < 0.5
         segs = [*prefix, Seg(": "), Seg(p.upper, field=f"{base}.ho_ten", style="bold"), Seg(", "),
-                Seg("Sinh năm: " if rng.random() < 0.5 else "sinh năm: "), Seg(str(p.birth.year), field=f"{base}.nam_sinh")]
+                Seg("Sinh năm: " if rng.random() < 0.5 else "sinh năm: "),
+                Seg(str(p.birth.year), field=f"{base}.nam_sinh")]
         id_label = {"CMND": "CMND số", "CCCD": "CCCD số", "Căn cước": "Căn cước số"}[p.id_type]
         id_segs = [Seg(f"{id_label}: "), Seg(p.id_number, field=f"{base}.so_giay_to")]
         if split:
@@ -325,8 +326,8 @@ def render_page4(cert: Certificate, rng: np.random.Generator, dpi: float = 200.0
                           "Quỹ tín dụng nhân dân"])
         for ln in cv.wrap(f"Thế chấp bằng quyền sử dụng đất tại {bank} theo hồ sơ số "
                           f"{int(rng.integers(100, 9999))}.TC ngày {int(rng.integers(1, 28))}/"
-                          f"{int(rng.integers(1, 12))}/{cert.ngay_cap.year + 1}", colx - tx0 - mm(6), colx - tx0 - mm(6),
-                          size):
+                          f"{int(rng.integers(1, 12))}/{cert.ngay_cap.year + 1}", colx - tx0 - mm(6),
+                          colx - tx0 - mm(6), size):
             cv.run(tx0 + mm(3), yy, [Seg(ln)], size)
             yy += size * 1.35
     notice = ("Người được cấp Giấy chứng nhận không được sửa chữa, tẩy xóa hoặc bổ sung bất kỳ nội dung nào trong "

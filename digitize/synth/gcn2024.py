@@ -54,9 +54,9 @@ def render_page1(cert: Certificate, rng: np.random.Generator, dpi: float = 180.0
         cv.run(x + mm(4), y, [Seg(honor, field=f"{base}.gioi_tinh"), Seg(" "),
                               Seg(p.upper, field=f"{base}.ho_ten", style="bold"), Seg("; "), Seg(label + ": "),
                               Seg(p.id_number, field=f"{base}.so_giay_to")], size)
-        for k, v in (("ho_ten", p.upper), ("gioi_tinh", p.sex), ("loai_giay_to", p.id_type),
-                     ("so_giay_to", p.id_number)):
-            cv.value(f"{base}.{k}", v)
+        for key, v in (("ho_ten", p.upper), ("gioi_tinh", p.sex), ("loai_giay_to", p.id_type),
+                       ("so_giay_to", p.id_number)):
+            cv.value(f"{base}.{key}", v)
         y += size * lead
     y += size * 0.3
     cv.run(x, y, [Seg("2. Thông tin thửa đất:", style="bold")], size)
@@ -75,8 +75,8 @@ def render_page1(cert: Certificate, rng: np.random.Generator, dpi: float = 180.0
                     indent=mm(4), leading=lead)
     _box_number(cv, xi, y_area, size, "b) Diện tích: ", f"{area} m²", f"{b}.dien_tich")
     cv.value(f"{b}.dien_tich", pc.dien_tich)
-    uses = "; ".join(f"{u.ten}: {fmt_area(u.dien_tich)} m²" for u in pc.uses)
-    y = cv.labelled(xi, y, "c) Loại đất:", uses, f"{b}.muc_dich_su_dung", size, right, indent=mm(4), leading=lead)
+    use_text = "; ".join(f"{u.ten}: {fmt_area(u.dien_tich)} m²" for u in pc.uses)
+    y = cv.labelled(xi, y, "c) Loại đất:", use_text, f"{b}.muc_dich_su_dung", size, right, indent=mm(4), leading=lead)
     cv.share_box(f"{b}.muc_dich_su_dung", [f"{b}.muc_dich_su_dung[{k}].ten" for k in range(len(pc.uses))])
     for k, u in enumerate(pc.uses):
         cv.value(f"{b}.muc_dich_su_dung[{k}].ten", u.ten)

@@ -103,10 +103,8 @@ def render_page(cert: Certificate, rng: np.random.Generator, dpi: float = 200.0)
         if not text:
             continue
         tw_ = cv.text_width(text, vsize)
-        if tw_ > cols[c + 1] - cols[c] - mm(2):
-            vsize_c = vsize * (cols[c + 1] - cols[c] - mm(2)) / tw_
-        else:
-            vsize_c = vsize
+        room = cols[c + 1] - cols[c] - mm(2)
+        vsize_c = vsize * room / tw_ if tw_ > room else vsize
         mid = (cols[c] + cols[c + 1]) / 2
         cv.run(mid - min(tw_, cols[c + 1] - cols[c] - mm(2)) / 2, ry, value_segs(text, path), vsize_c)
     cv.value("thua_dat[0].so_thua", pc.so_thua)
