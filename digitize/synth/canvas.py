@@ -95,12 +95,19 @@ def box_quad(x0: float, y0: float, x1: float, y1: float) -> np.ndarray:
     return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=float)
 
 
+def _pick_serif(rng: np.random.Generator) -> str:
+    """Times-like first: Liberation Serif most of the time, other Vietnamese serifs sometimes."""
+    fams = list(fonts.families("serif"))
+    weights = np.array([{"liberation": 6.0, "freeserif": 1.5, "notoserif": 1.0}.get(f, 1.0) for f in fams])
+    return fams[int(rng.choice(len(fams), p=weights / weights.sum()))]
+
+
 class Canvas:
     """A page being drawn: paper, ink masks per colour, recorded lines, values and boxes."""
 
     def __init__(self, paper: np.ndarray, dpi: float, rng: np.random.Generator,
                  serif: str | None = None, sans: str | None = None, hand: str | None = None,
-                 hand_vi: str | None = None) -> None:
+                 hand_vi: str | None = None, vary: bool = True) -> None:
         self.paper = paper.astype(np.uint8)
         self.h, self.w = paper.shape[:2]
         self.dpi = dpi
@@ -109,7 +116,7 @@ class Canvas:
         self.lines: list[DrawnLine] = []
         self.boxes: dict[str, list[float]] = {}
         self.record: dict[str, Any] = {}
-        self.serif = serif or fonts.families("serif")[0]
+        self.serif = serif or _pick_serif(rng)
         self.sans = sans or fonts.families("sans")[0]
         self.hand_family = hand or str(rng.choice(fonts.families("hand")))
         self.hand_vi_family = hand_vi or str(rng.choice(fonts.families("hand_vi")))
@@ -118,6 +125,10 @@ class Canvas:
         # the filled-in data of a pre-printed form lands slightly off (printer feed)
         self.fill_dx = 0.0
         self.fill_dy = 0.0
+        # office-to-office variation of type size, leading and margins
+        self.k = float(rng.uniform(0.94, 1.05)) if vary else 1.0
+        self.lead_k = float(rng.uniform(0.95, 1.08)) if vary else 1.0
+        self.margin = float(rng.normal(0, 1.2)) * dpi / 25.4 if vary else 0.0
 
     # -- units ------------------------------------------------------------------------
     def mm(self, v: float) -> float:
@@ -125,8 +136,8 @@ class Canvas:
         return v * self.dpi / 25.4
 
     def pt(self, v: float) -> int:
-        """Typographic points to pixels."""
-        return round(v * self.dpi / 72.0)
+        """Typographic points to pixels (times this page's type-size factor)."""
+        return round(v * self.k * self.dpi / 72.0)
 
     def layer(self, color: Color) -> Image.Image:
         """The ink coverage mask of one colour."""

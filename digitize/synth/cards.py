@@ -26,7 +26,8 @@ def _dmy(d: date, sep: str = "/") -> str:
 def _card_canvas(rng: np.random.Generator, base: Color, ink: Color, dpi: float = DPI) -> Canvas:
     w, h = round(CARD_MM[0] * dpi / 25.4), round(CARD_MM[1] * dpi / 25.4)
     paper = art.guilloche_paper(w, h, rng, base=base, ink=ink, density=1.6, strength=float(rng.uniform(0.3, 0.5)))
-    cv = Canvas(paper, dpi, rng, serif=None, sans=str(pick(rng, ["liberationsans", "notosans", "freesans"])))
+    cv = Canvas(paper, dpi, rng, serif=None, sans=str(pick(rng, ["liberationsans", "notosans", "freesans"])),
+                vary=False)
     return cv
 
 

@@ -99,6 +99,80 @@ def rotate90(s: Sample, k: int) -> Sample:
     return replace(out, steps=[*s.steps, f"rotate{90 * k}"])
 
 
+def _dense_boundary(quad: np.ndarray, n: int = 9) -> np.ndarray:
+    """Points along the four edges of a quad."""
+    t = np.linspace(0, 1, n)[:, None]
+    return np.vstack([quad[i] + (quad[(i + 1) % 4] - quad[i]) * t for i in range(4)])
+
+
+def _cover_quad(original: np.ndarray, mapped_pts: np.ndarray, mapped_corners: np.ndarray) -> np.ndarray:
+    """The oriented rectangle around mapped boundary points, corners in the original order."""
+    rect = cv2.boxPoints(cv2.minAreaRect(mapped_pts.astype(np.float32))).astype(float)
+    out = np.empty((4, 2))
+    free = list(range(4))
+    for i in range(4):
+        j = min(free, key=lambda k: float(np.sum((rect[k] - mapped_corners[i]) ** 2)))
+        out[i] = rect[j]
+        free.remove(j)
+    del original
+    return out
+
+
+def bow(s: Sample, rng: np.random.Generator) -> Sample:
+    """Paper that does not lie flat: a smooth bulge of the edges (a non-homographic warp).
+
+    Pixels move by a displacement field D; every point p goes to q with q = p + D(q) (solved
+    by fixed-point iteration, the exact inverse of the remap).  Line and field quads become
+    the oriented rectangles around their densely mapped edges, so they still cover the ink.
+    """
+    w, h = s.size
+    ax = float(rng.uniform(0.004, 0.014)) * h * float(rng.choice([-1, 1]))
+    ay = float(rng.uniform(0.0, 0.008)) * w * float(rng.choice([-1, 1]))
+    m = int(math.ceil(max(abs(ax), abs(ay)))) + 4
+    s = warp(s, np.array([[1, 0, m], [0, 1, m], [0, 0, 1]], dtype=float), (w + 2 * m, h + 2 * m), "pad")
+
+    def disp(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        u = np.clip((x - m) / w, 0, 1)
+        v = np.clip((y - m) / h, 0, 1)
+        return ay * np.sin(np.pi * v) * (2 * u - 1), ax * np.sin(np.pi * u) * (2 * v - 1)
+
+    big_w, big_h = s.size
+    qy, qx = np.mgrid[0:big_h, 0:big_w].astype(np.float32)
+    dx, dy = disp(qx, qy)
+    mapx, mapy = (qx - dx).astype(np.float32), (qy - dy).astype(np.float32)
+    img = cv2.remap(s.image, mapx, mapy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=(0, 0, 0))
+    masks = cv2.remap(np.dstack([s.paper, s.damage, s.occlusion]), mapx, mapy, cv2.INTER_LINEAR,
+                      borderMode=cv2.BORDER_CONSTANT, borderValue=(0, 0, 0))
+
+    def fwd(pts: np.ndarray) -> np.ndarray:
+        q = pts.astype(float).copy()
+        for _ in range(6):
+            ddx, ddy = disp(q[:, 0], q[:, 1])
+            q = pts + np.stack([ddx, ddy], axis=1)
+        return q
+
+    def quad(qd: np.ndarray) -> np.ndarray:
+        return _cover_quad(qd, fwd(_dense_boundary(qd)), fwd(qd))
+
+    return replace(
+        s, image=img, paper=masks[..., 0].copy(), damage=masks[..., 1].copy(), occlusion=masks[..., 2].copy(),
+        lines=[replace(ln, quad=quad(ln.quad)) for ln in s.lines], boxes={k: quad(v) for k, v in s.boxes.items()},
+        corners=fwd(s.corners), steps=[*s.steps, "bow"],
+    )
+
+
+def on_cover(s: Sample, rng: np.random.Generator) -> Sample:
+    """An old red book lies open: the page sits on its red cover (part of the photo, not the page)."""
+    w, h = s.size
+    m = int(min(w, h) * float(rng.uniform(0.03, 0.06)))
+    out = warp(s, np.array([[1, 0, m], [0, 1, m], [0, 0, 1]], dtype=float), (w + 2 * m, h + 2 * m), "cover")
+    base = np.array([int(rng.integers(120, 170)), int(rng.integers(15, 35)), int(rng.integers(20, 40))], np.float32)
+    tex = 0.85 + 0.25 * _lowfreq(h + 2 * m, w + 2 * m, rng, 12)
+    cover = np.clip(base[None, None, :] * tex[..., None], 0, 255).astype(np.uint8)
+    out = composite(out, cover)
+    return replace(out, paper=np.full_like(out.paper, 255))
+
+
 def composite(s: Sample, background: np.ndarray) -> Sample:
     """Lay the document (where paper > 0) over a background of the same size."""
     a = s.paper.astype(np.float32) * (1.0 / 255.0)
@@ -385,7 +459,14 @@ def scanner(s: Sample, rng: np.random.Generator, max_skew: float = 10.0, dpi: fl
     img: np.ndarray = cv2.GaussianBlur(out.image, (0, 0), float(rng.uniform(0.3, 0.8))).astype(np.float32)
     img += rng.standard_normal(img.shape, dtype=np.float32) * float(rng.uniform(1.5, 4.5))
     img = np.clip(img, 0, 255).astype(np.uint8)
-    if rng.random() < 0.3:
+    roll = rng.random()
+    if roll < 0.15:  # a photocopy (the original is mortgaged): the background drops out
+        g = cv2.cvtColor(img, cv2.COLOR_RGB2GRAY).astype(np.float32)
+        lo, hi = float(rng.uniform(50, 100)), float(rng.uniform(165, 205))
+        g = np.clip((g - lo) * 255.0 / (hi - lo), 0, 255).astype(np.uint8)
+        img = np.dstack([g, g, g])
+        out.steps.append("photocopy")
+    elif roll < 0.4:
         g = cv2.cvtColor(img, cv2.COLOR_RGB2GRAY)
         img = np.dstack([g, g, g])
         out.steps.append("grayscale")
@@ -427,9 +508,14 @@ def texture(w: int, h: int, rng: np.random.Generator) -> np.ndarray:
 def phone(s: Sample, rng: np.random.Generator, long_side: int | None = None, fill: tuple[float, float] = (0.6, 0.9),
           max_tilt: float = 8.0) -> Sample:
     """Phone photo: perspective on a table, light falloff, shadow, glare, blur, sharpening, JPEG 40-70."""
-    w, h = s.size
+    if rng.random() < 0.45:
+        s = bow(s, rng)
+    c = s.corners
+    w = float(np.linalg.norm(c[1] - c[0]) + np.linalg.norm(c[2] - c[3])) / 2
+    h = float(np.linalg.norm(c[3] - c[0]) + np.linalg.norm(c[2] - c[1])) / 2
     doc_landscape = w > h
-    long_side = long_side or int(rng.integers(1400, 2100))
+    if long_side is None:  # messaging apps often deliver small images
+        long_side = int(rng.integers(900, 1300)) if rng.random() < 0.2 else int(rng.integers(1400, 2100))
     short_side = int(long_side * 0.75)
     out_w, out_h = (long_side, short_side) if doc_landscape else (short_side, long_side)
     f = float(rng.uniform(*fill))

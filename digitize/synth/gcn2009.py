@@ -38,7 +38,7 @@ def _canvas(rng: np.random.Generator, dpi: float) -> Canvas:
 def person_lines(cv: Canvas, cert: Certificate, x: float, y: float, right: float, size: float) -> float:
     """Section I persons: 'Ông: NAME, sinh năm: 1965' / 'CMND số: ...' / address."""
     rng = cv.rng
-    lead = size * 1.45
+    lead = size * 1.45 * cv.lead_k
     for i, p in enumerate(cert.persons):
         honor = "Ông" if p.sex == "Nam" else "Bà"
         prefix: list[Seg] = []
@@ -69,7 +69,7 @@ def person_lines(cv: Canvas, cert: Certificate, x: float, y: float, right: float
         cv.value(f"{base}.so_giay_to", p.id_number)
         if i == len(cert.persons) - 1:
             y = cv.labelled(x, y, "Địa chỉ thường trú:", p.address, f"{base}.dia_chi_thuong_tru", size, right,
-                            indent=0, leading=1.45)
+                            indent=0, leading=1.45 * cv.lead_k)
             for j in range(len(cert.persons)):
                 cv.value(f"chu_su_dung[{j}].dia_chi_thuong_tru", p.address)
                 if j != i:
@@ -95,7 +95,7 @@ def render_page1(cert: Certificate, rng: np.random.Generator, dpi: float = 200.0
     y += mm(7)
     cv.text(cx, y, "QUYỀN SỞ HỮU NHÀ Ở VÀ TÀI SẢN KHÁC GẮN LIỀN VỚI ĐẤT", cv.pt(14), "bold", color=RED, align="center")
     y += mm(16)
-    x, right = mm(20), cv.w - mm(20)
+    x, right = mm(20) + cv.margin, cv.w - mm(20)
     cv.run(x, y, [Seg("I. Người sử dụng đất, chủ sở hữu nhà ở và tài sản khác gắn liền với đất", style="bold")],
            cv.pt(13.5))
     y += size * 1.9
@@ -116,8 +116,8 @@ def render_page2(cert: Certificate, rng: np.random.Generator, dpi: float = 200.0
     cv = _canvas(rng, dpi)
     mm = cv.mm
     size = cv.pt(13)
-    lead = 1.42
-    x, right = mm(18), cv.w - mm(17)
+    lead = 1.42 * cv.lead_k
+    x, right = mm(18) + cv.margin, cv.w - mm(17)
     y = mm(24)
     cv.run(x, y, [Seg("II. Thửa đất, nhà ở và tài sản khác gắn liền với đất", style="bold")], cv.pt(13.5))
     y += size * 1.7

@@ -28,7 +28,7 @@ def render_page1(cert: Certificate, rng: np.random.Generator, dpi: float = 180.0
     common.jitter_fill(cv, rng)
     mm = cv.mm
     size = cv.pt(12)
-    lead = 1.38
+    lead = 1.38 * cv.lead_k
     # QR top right, the certificate code under it
     qr_px = int(mm(24))
     qx, qy = int(cv.w - mm(14) - qr_px), int(mm(14))
@@ -44,7 +44,7 @@ def render_page1(cert: Certificate, rng: np.random.Generator, dpi: float = 180.0
     cv.text(cv.w / 2, y, "QUYỀN SỬ DỤNG ĐẤT, QUYỀN SỞ HỮU TÀI SẢN GẮN LIỀN VỚI ĐẤT", cv.pt(13.5), "bold", color=RED,
             align="center")
     y += mm(12)
-    x, right = mm(18), cv.w - mm(16)
+    x, right = mm(18) + cv.margin, cv.w - mm(16)
     cv.run(x, y, [Seg("1. Người sử dụng đất, chủ sở hữu tài sản gắn liền với đất:", style="bold")], size)
     y += size * lead
     for i, p in enumerate(cert.persons):

@@ -145,6 +145,8 @@ def render(item: Item) -> tuple[np.ndarray, GroundTruth, int]:
     s = degrade.from_rendered(pages[0])
     if len(pages) == 2:
         s = degrade.side_by_side(s, degrade.from_rendered(pages[1]), rng)
+    if item.doc_type == "gcn_truoc_2009" and item.condition == "phone" and rng.random() < 0.6:
+        s = degrade.on_cover(s, rng)
     s = apply_condition(s, item.condition, rng, is_card=DocType(item.doc_type).is_id_card)
     truth = build_truth(s, item, record)
     return s.image, truth, s.jpeg_quality

@@ -99,3 +99,28 @@ def test_phone_capture_keeps_field_ink_in_box() -> None:
     s.occlusion = mark  # the occlusion channel travels through every geometric step
     out = degrade.phone(s, np.random.default_rng(1))
     assert _inside_fraction(out.occlusion > 127, out.boxes[path], pad=3.0) > 0.98
+
+
+def test_bow_keeps_line_ink_inside_line_polygons() -> None:
+    rng = np.random.default_rng(21)
+    cert = data.make_certificate(rng, "gcn_2009_2014")
+    s = degrade.from_rendered(gcn2009.render_page2(cert, rng, dpi=110))
+    # mark the ink of every line (inside its own quad) in the occlusion channel, which every warp carries
+    ink = _ink(s.image)
+    mark = np.zeros(s.image.shape[:2], np.uint8)
+    for ln in s.lines:
+        x0, y0 = np.floor(ln.quad.min(axis=0)).astype(int)
+        x1, y1 = np.ceil(ln.quad.max(axis=0)).astype(int)
+        mark[y0:y1, x0:x1] |= ink[y0:y1, x0:x1].astype(np.uint8) * 255
+    s.occlusion = mark
+    for seed in range(3):
+        out = degrade.bow(s, np.random.default_rng(seed))
+        assert "bow" in out.steps
+        covered = np.zeros(out.image.shape[:2], np.uint8)
+        for ln in out.lines:
+            cv2.fillPoly(covered, [np.round(ln.quad).astype(np.int32)], 1)
+        covered = cv2.dilate(covered, np.ones((5, 5), np.uint8))
+        marked = out.occlusion > 127
+        assert (covered[marked] > 0).mean() > 0.995
+        # the corners stay the corners of the page
+        assert np.allclose(out.corners, s.corners + out.corners[0] - s.corners[0], atol=0.5)
