@@ -118,7 +118,8 @@ class Canvas:
         self.record: dict[str, Any] = {}
         self.serif = serif or _pick_serif(rng)
         self.sans = sans or fonts.families("sans")[0]
-        self.hand_family = hand or str(rng.choice(fonts.families("hand")))
+        script_fonts = fonts.available("hand")  # optional Debian packages; simulated handwriting otherwise
+        self.hand_family = hand or (str(rng.choice(script_fonts)) if script_fonts else "")
         self.hand_vi_family = hand_vi or str(rng.choice(fonts.families("hand_vi")))
         self.overlays: list[tuple[Image.Image, tuple[int, int]]] = []  # RGBA pasted over (emblem, photo)
         self.seal_layer: Image.Image | None = None
@@ -259,7 +260,7 @@ class Canvas:
         Returns the ink bounding box on the page and the advance.
         """
         rng = self.rng
-        ascii_only = all(ord(c) < 128 for c in text)
+        ascii_only = all(ord(c) < 128 for c in text) and bool(self.hand_family)
         role, fam = ("hand", self.hand_family) if ascii_only else ("hand_vi", self.hand_vi_family)
         scale = 1.25 if ascii_only and fam in ("dancing", "kaushan") else 1.05
         size = size_px * scale

@@ -122,7 +122,19 @@ def covers(path: str, text: str) -> bool:
 
 @cache
 def families(role: str) -> tuple[str, ...]:
-    """Installed families of a role, in preference order (Vietnamese-checked where needed)."""
+    """Installed families of a role, in preference order (Vietnamese-checked where needed).
+
+    Raises RuntimeError when none is installed; see :func:`available` for a soft check.
+    """
+    out = available(role)
+    if not out:
+        raise RuntimeError(f"no installed font for role {role!r}; see docs/synth.md for the Debian packages")
+    return out
+
+
+@cache
+def available(role: str) -> tuple[str, ...]:
+    """Installed families of a role (possibly none)."""
     out = []
     for fam, styles in FAMILIES[role].items():
         p = find_file(styles["regular"])
@@ -131,8 +143,6 @@ def families(role: str) -> tuple[str, ...]:
         if role in _NEEDS_VIETNAMESE and not covers(str(p), VIETNAMESE_LETTERS):
             continue
         out.append(fam)
-    if not out:
-        raise RuntimeError(f"no installed font for role {role!r}; see docs/synth.md for the Debian packages")
     return tuple(out)
 
 
