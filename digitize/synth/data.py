@@ -394,9 +394,9 @@ def _serial(rng: np.random.Generator, digits: int, letters: list[str] | None = N
     return f"{pre} {''.join(str(int(d)) for d in rng.integers(0, 10, digits))}"
 
 
-def _parcel(rng: np.random.Generator, unit: Unit, generation: str) -> Parcel:
+def _parcel(rng: np.random.Generator, unit: Unit, generation: str, agricultural_only: bool = False) -> Parcel:
     residential = LAND_TYPES_RESIDENTIAL[1 if unit.urban else 0]
-    roll = rng.random()
+    roll = 0.85 if agricultural_only else rng.random()
     area = round(float(rng.uniform(35, 220) if unit.urban else rng.uniform(80, 1600)), 1)
     if rng.random() < 0.4:
         area = float(round(area))
@@ -404,7 +404,7 @@ def _parcel(rng: np.random.Generator, unit: Unit, generation: str) -> Parcel:
     if generation == "gcn_truoc_2009":
         name, code = pick(rng, LAND_TYPES_OLD)
         uses = [LandUse(name, code, area)]
-    elif roll < 0.55 or unit.urban:
+    elif (roll < 0.55 or unit.urban) and not agricultural_only:
         uses = [LandUse(residential[0], residential[1], area)]
     elif roll < 0.8:
         res = float(round(min(area * 0.5, float(rng.choice([200, 300, 400, 150])))))
@@ -463,8 +463,16 @@ def make_certificate(rng: np.random.Generator, generation: str) -> Certificate:
         wife.address = first.address
         wife.loc = first.loc
         persons.append(wife)
-    n_parcels = 1
-    parcels = [_parcel(rng, unit, generation) for _ in range(n_parcels)]
+    # households often hold several farm parcels on one certificate (a table on page 2)
+    many = generation in ("gcn_2009_2014", "gcn_truoc_2009") and not unit.urban and rng.random() < 0.25
+    n_parcels = (int(rng.integers(2, 9)) if generation == "gcn_2009_2014" else int(rng.integers(2, 5))) if many else 1
+    parcels = [_parcel(rng, unit, generation, agricultural_only=many) for _ in range(n_parcels)]
+    if many:
+        shared = parcels[0]
+        for pc in parcels[1:]:
+            pc.hinh_thuc, pc.nguon_goc = shared.hinh_thuc, shared.nguon_goc
+            pc.dia_chi = format_address(None, unit)
+        shared.dia_chi = format_address(None, unit)
     if rng.random() < 0.7:
         parcels[0].dia_chi = format_address(first.loc, unit)
     prov, dist = unit.province_short, unit.district_short

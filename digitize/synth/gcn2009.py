@@ -126,6 +126,9 @@ def render_page2(cert: Certificate, rng: np.random.Generator, dpi: float = 200.0
     cv.run(x, y, [Seg("1. Thửa đất:", style="bold")], size)
     y += size * lead
     xi = x + mm(4)
+    if len(cert.parcels) > 1:
+        y = _parcel_table(cv, cert, x, xi, y, right, size, lead)
+        return _page2_tail(cv, cert, x, right, y, size, lead)
     tab = float(rng.uniform(0, mm(25)))
     cv.run(xi, y, [Seg("a) Thửa đất số: "), Seg(p.so_thua, field=f"{base}.so_thua"), Seg(", "),
                    Seg("tờ bản đồ số: ", gap=tab > mm(5), tab=tab), Seg(p.so_to, field=f"{base}.so_to_ban_do"),
@@ -167,8 +170,84 @@ def render_page2(cert: Certificate, rng: np.random.Generator, dpi: float = 200.0
     y = cv.labelled(xi, y, "g) Nguồn gốc sử dụng:", p.nguon_goc, f"{base}.nguon_goc_su_dung", size, right,
                     indent=mm(4), leading=lead)
     cv.value(f"{base}.nguon_goc_su_dung", p.nguon_goc)
+    return _page2_tail(cv, cert, x, right, y, size, lead)
+
+
+def _parcel_table(cv: Canvas, cert: Certificate, x: float, xi: float, y: float, right: float, size: float,
+                  lead: float) -> float:
+    """Several farm parcels: shared address / form / origin lines and a ruled table."""
+    mm = cv.mm
+    rng = cv.rng
+    n = len(cert.parcels)
+    paths = [f"thua_dat[{j}]" for j in range(n)]
+    first = cert.parcels[0]
+    y = cv.labelled(xi, y, "a) Địa chỉ:", first.dia_chi, "thua_dat[0].dia_chi", size, right, indent=mm(4),
+                    leading=lead)
+    cv.share_box("thua_dat[0].dia_chi", [f"{b}.dia_chi" for b in paths])
+    y = cv.labelled(xi, y, "b) Hình thức sử dụng:", first.hinh_thuc, "thua_dat[0].hinh_thuc_su_dung", size, right,
+                    leading=lead)
+    cv.share_box("thua_dat[0].hinh_thuc_su_dung", [f"{b}.hinh_thuc_su_dung" for b in paths])
+    y = cv.labelled(xi, y, "c) Nguồn gốc sử dụng:", first.nguon_goc, "thua_dat[0].nguon_goc_su_dung", size, right,
+                    indent=mm(4), leading=lead)
+    cv.share_box("thua_dat[0].nguon_goc_su_dung", [f"{b}.nguon_goc_su_dung" for b in paths])
+    cv.run(xi, y, [Seg(f"d) Gồm {n} thửa đất như sau:")], size)
+    y += size * 0.7
+    heads = [("Thửa", "đất số"), ("Tờ bản", "đồ số"), ("Diện tích", "(m²)"), ("Mục đích", "sử dụng"),
+             ("Thời hạn", "sử dụng")]
+    widths = [0.14, 0.14, 0.18, 0.3, 0.24]
+    tw = right - xi
+    cols = [xi + cv.fill_dx]
+    for wd in widths:
+        cols.append(cols[-1] + wd * tw)
+    ts = size * 0.9
+    row_h = ts * 1.7
+    head_h = ts * 2.5
+    ty = y + cv.fill_dy
+    d = cv.draw(BLACK)
+    for cx_ in cols:
+        d.line((cx_, ty, cx_, ty + head_h + n * row_h), fill=255, width=2)
+    for yy in [ty, ty + head_h, *[ty + head_h + r * row_h for r in range(1, n + 1)]]:
+        d.line((cols[0], yy, cols[-1], yy), fill=255, width=2)
+    for c, (h1, h2) in enumerate(heads):
+        mid = (cols[c] + cols[c + 1]) / 2
+        cv.text(mid, ty + ts * 1.05, h1, ts, "bold", align="center")
+        cv.text(mid, ty + ts * 2.1, h2, ts, "bold", align="center")
+    codes = rng.random() < 0.5
+    for j, pc in enumerate(cert.parcels):
+        b = paths[j]
+        u = pc.uses[0]
+        ten = u.ma if codes else u.ten
+        term = pc.thoi_han.replace("đến ngày ", "").replace("Đến năm ", "")
+        cells = [(pc.so_thua, f"{b}.so_thua"), (pc.so_to, f"{b}.so_to_ban_do"),
+                 (fmt_area(pc.dien_tich), f"{b}.dien_tich"), (ten, f"{b}.muc_dich_su_dung[0].ten"),
+                 (term, f"{b}.thoi_han_su_dung")]
+        ry = ty + head_h + row_h * (j + 0.68)
+        for c, (text, path) in enumerate(cells):
+            room = cols[c + 1] - cols[c] - mm(2)
+            w = cv.text_width(text, ts)
+            s_ = ts * min(1.0, room / w) if w else ts
+            cv.run((cols[c] + cols[c + 1]) / 2 - min(w, room) / 2, ry, [Seg(text, field=path)], s_, fill=False)
+        cv.value(f"{b}.so_thua", pc.so_thua)
+        cv.value(f"{b}.so_to_ban_do", pc.so_to)
+        cv.value(f"{b}.dien_tich", pc.dien_tich)
+        cv.value(f"{b}.muc_dich_su_dung[0].ten", ten)
+        cv.value(f"{b}.muc_dich_su_dung[0].ma", u.ma)
+        cv.value(f"{b}.thoi_han_su_dung", term)
+        cv.value(f"{b}.dia_chi", first.dia_chi)
+        cv.value(f"{b}.hinh_thuc_su_dung", first.hinh_thuc)
+        cv.value(f"{b}.nguon_goc_su_dung", first.nguon_goc)
+    return ty - cv.fill_dy + head_h + n * row_h + size * 1.2
+
+
+def _page2_tail(cv: Canvas, cert: Certificate, x: float, right: float, y: float, size: float, lead: float
+                ) -> Rendered:
+    """Items 2-6, the date line, authority, seal and registry number."""
+    mm = cv.mm
+    rng = cv.rng
+    xi = x + mm(4)
+    p = cert.parcels[0]
     y += size * 0.2
-    if rng.random() < 0.2:
+    if rng.random() < 0.2 and len(cert.parcels) == 1:
         cv.run(x, y, [Seg("2. Nhà ở:", style="bold")], size)
         y += size * lead
         dxd = round(float(rng.uniform(40, min(150, p.dien_tich))), 1)

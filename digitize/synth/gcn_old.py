@@ -2,7 +2,7 @@
 
 Cream paper with a faint pattern, red title, "ỦY BAN NHÂN DÂN ... chứng nhận" text, the
 owner, a ruled table (parcel, sheet, area, purpose, term, notes) filled by hand or by
-typewriter, date line, authority and seal, registry number and red serial.
+print, date line, authority and seal, registry number and red serial.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ def render_page(cert: Certificate, rng: np.random.Generator, dpi: float = 200.0)
     mm = cv.mm
     hand = rng.random() < 0.6
     ink = BLUE_INK if rng.random() < 0.75 else BLACK
-    typewriter = False
     size = cv.pt(12)
     cx = cv.w / 2
     y = common.national_heading(cv, cx, mm(20), cv.pt(11.5), BLACK)
@@ -77,7 +76,7 @@ def render_page(cert: Certificate, rng: np.random.Generator, dpi: float = 200.0)
     for wd in widths:
         cols.append(cols[-1] + wd * tw)
     row_h = size * 1.9
-    n_rows = int(rng.integers(4, 7))
+    n_rows = max(len(cert.parcels) + 1, int(rng.integers(4, 7)))
     d = cv.draw(BLACK)
     ty = y
     head_h = size * 2.6
@@ -92,29 +91,31 @@ def render_page(cert: Certificate, rng: np.random.Generator, dpi: float = 200.0)
         cv.text(mid, ty + size * 1.1, h1, cv.pt(10.5), "bold", align="center")
         if h2:
             cv.text(mid, ty + size * 2.2, h2, cv.pt(10.5), "bold", align="center")
-    pc = cert.parcels[0]
-    u = pc.uses[0]
-    row = [(pc.so_thua, "thua_dat[0].so_thua"), (pc.so_to, "thua_dat[0].so_to_ban_do"),
-           (fmt_area(pc.dien_tich, 1 if pc.dien_tich % 1 else 0), "thua_dat[0].dien_tich"),
-           (u.ten, "thua_dat[0].muc_dich_su_dung[0].ten"), (pc.thoi_han, "thua_dat[0].thoi_han_su_dung"), ("", None)]
-    ry = ty + head_h + row_h * 0.68
-    vsize = cv.pt(11) if not typewriter else cv.pt(10.5)
-    for c, (text, path) in enumerate(row):
-        if not text:
-            continue
-        tw_ = cv.text_width(text, vsize)
-        room = cols[c + 1] - cols[c] - mm(2)
-        vsize_c = vsize * room / tw_ if tw_ > room else vsize
-        mid = (cols[c] + cols[c + 1]) / 2
-        cv.run(mid - min(tw_, cols[c + 1] - cols[c] - mm(2)) / 2, ry, value_segs(text, path), vsize_c)
-    cv.value("thua_dat[0].so_thua", pc.so_thua)
-    cv.value("thua_dat[0].so_to_ban_do", pc.so_to)
-    cv.value("thua_dat[0].dien_tich", pc.dien_tich)
-    cv.value("thua_dat[0].muc_dich_su_dung[0].ten", u.ten)
-    cv.value("thua_dat[0].muc_dich_su_dung[0].ma", u.ma)
-    cv.value("thua_dat[0].thoi_han_su_dung", pc.thoi_han)
+    vsize = cv.pt(11)
+    for j, pc in enumerate(cert.parcels):
+        u = pc.uses[0]
+        b = f"thua_dat[{j}]"
+        row = [(pc.so_thua, f"{b}.so_thua"), (pc.so_to, f"{b}.so_to_ban_do"),
+               (fmt_area(pc.dien_tich, 1 if pc.dien_tich % 1 else 0), f"{b}.dien_tich"),
+               (u.ten, f"{b}.muc_dich_su_dung[0].ten"), (pc.thoi_han, f"{b}.thoi_han_su_dung"), ("", None)]
+        ry = ty + head_h + row_h * (j + 0.68)
+        for c, (text, path) in enumerate(row):
+            if not text:
+                continue
+            tw_ = cv.text_width(text, vsize) * (1.15 if hand else 1.0)
+            room = cols[c + 1] - cols[c] - mm(2)
+            vsize_c = vsize * room / tw_ if tw_ > room else vsize
+            mid = (cols[c] + cols[c + 1]) / 2
+            cv.run(mid - min(tw_, room) / 2, ry, value_segs(text, path), vsize_c)
+        cv.value(f"{b}.so_thua", pc.so_thua)
+        cv.value(f"{b}.so_to_ban_do", pc.so_to)
+        cv.value(f"{b}.dien_tich", pc.dien_tich)
+        cv.value(f"{b}.muc_dich_su_dung[0].ten", u.ten)
+        cv.value(f"{b}.muc_dich_su_dung[0].ma", u.ma)
+        cv.value(f"{b}.thoi_han_su_dung", pc.thoi_han)
     y = ty + head_h + n_rows * row_h + size * 1.6
-    total = f"Tổng diện tích: {fmt_area(pc.dien_tich, 1 if pc.dien_tich % 1 else 0)} m²"
+    total_area = round(sum(pc.dien_tich for pc in cert.parcels), 1)
+    total = f"Tổng diện tích: {fmt_area(total_area, 1 if total_area % 1 else 0)} m²"
     cv.run(x, y, [Seg(total)], size)
     cx2 = cv.w * 0.64
     yb = max(y + size * 2.0, cv.h - mm(80))
