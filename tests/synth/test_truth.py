@@ -142,3 +142,21 @@ def test_orientation_convention(corners: list[list[float]], expected: tuple[int,
     rot, skew = degrade.orientation(np.array(corners, dtype=float))
     assert rot == expected[0]
     assert abs(skew - expected[1]) < 1e-6
+
+
+def test_several_parcels_each_have_a_record_and_boxes() -> None:
+    for seed in range(300):
+        rng = np.random.default_rng(seed)
+        cert = data.make_certificate(rng, "gcn_2009_2014")
+        if len(cert.parcels) > 1:
+            break
+    else:
+        pytest.fail("no multi-parcel certificate in 300 seeds")
+    r = gcn2009.render_page2(cert, rng, dpi=100)
+    assert len(r.record["thua_dat"]) == len(cert.parcels)
+    _check_record(r.record, card=False)
+    for j, pc in enumerate(cert.parcels):
+        assert r.record["thua_dat"][j]["so_thua"] == pc.so_thua
+        assert r.record["thua_dat"][j]["dien_tich"] == pc.dien_tich
+        for key in ("so_thua", "so_to_ban_do", "dien_tich", "dia_chi", "muc_dich_su_dung[0].ten"):
+            assert f"thua_dat[{j}].{key}" in r.boxes
