@@ -10,6 +10,7 @@ their randomness from the generator they are given.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import cv2
@@ -532,7 +533,9 @@ def phone(s: Sample, rng: np.random.Generator, long_side: int | None = None, fil
     h = float(np.linalg.norm(c[3] - c[0]) + np.linalg.norm(c[2] - c[1])) / 2
     doc_landscape = w > h
     if long_side is None:  # messaging apps often deliver small images
-        long_side = int(rng.integers(900, 1300)) if rng.random() < 0.2 else int(rng.integers(1400, 2100))
+        roll = rng.random()
+        long_side = int(rng.integers(720, 960)) if roll < 0.08 else int(rng.integers(960, 1300)) if roll < 0.25 \
+            else int(rng.integers(1400, 2100))
     short_side = int(long_side * 0.75)
     out_w, out_h = (long_side, short_side) if doc_landscape else (short_side, long_side)
     f = float(rng.uniform(*fill))
@@ -545,7 +548,7 @@ def phone(s: Sample, rng: np.random.Generator, long_side: int | None = None, fil
     rotm = np.array([[math.cos(tilt), math.sin(tilt)], [-math.sin(tilt), math.cos(tilt)]])
     dst = base @ rotm.T + [cx, cy]
     # keystone: the far edge shorter, plus corner jitter
-    key = float(rng.uniform(0, 0.12))
+    key = float(rng.uniform(0, 0.12)) if rng.random() < 0.7 else float(rng.uniform(0.12, 0.25))
     edge = int(rng.integers(0, 4))
     a, b = edge, (edge + 1) % 4
     mid = (dst[a] + dst[b]) / 2
@@ -624,6 +627,36 @@ def phone(s: Sample, rng: np.random.Generator, long_side: int | None = None, fil
     return replace(out, image=img, dpi=None, jpeg_quality=q, steps=[*out.steps, *steps, f"jpeg{q}"])
 
 
+def scanner_app(s: Sample, rng: np.random.Generator) -> Sample:
+    """A phone scanner app's output (CamScanner-like): the page cut out by slightly wrong
+    corners, flattened to an A-series rectangle, background whitened, often black and white."""
+    c = s.corners + rng.normal(0, 0.006 * float(np.linalg.norm(s.corners[2] - s.corners[0])), (4, 2))
+    w_doc = float(np.linalg.norm(c[1] - c[0]) + np.linalg.norm(c[2] - c[3])) / 2
+    h_doc = float(np.linalg.norm(c[3] - c[0]) + np.linalg.norm(c[2] - c[1])) / 2
+    long_side = int(rng.integers(1400, 2000))
+    if h_doc >= w_doc:
+        out_h, out_w = long_side, int(long_side * w_doc / h_doc)
+    else:
+        out_w, out_h = long_side, int(long_side * h_doc / w_doc)
+    dst = np.array([[0, 0], [out_w, 0], [out_w, out_h], [0, out_h]], dtype=np.float32)
+    hm = cv2.getPerspectiveTransform(c.astype(np.float32), dst).astype(float)
+    out = warp(s, hm, (out_w, out_h), "scanner_app_crop", fill=(255, 255, 255))
+    img = out.image.astype(np.float32)
+    bg = cv2.GaussianBlur(cv2.resize(img, (out_w // 8, out_h // 8), interpolation=cv2.INTER_AREA), (0, 0), 6)
+    bg = cv2.resize(bg, (out_w, out_h), interpolation=cv2.INTER_LINEAR)
+    img = np.clip(img / np.maximum(bg, 1) * 245, 0, 255)
+    mode = "bw" if rng.random() < 0.4 else "color"
+    if mode == "bw":
+        g = cv2.cvtColor(img.astype(np.uint8), cv2.COLOR_RGB2GRAY)
+        g = cv2.adaptiveThreshold(g, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY, 31, 12)
+        img = np.dstack([g, g, g]).astype(np.float32)
+    else:
+        img = np.clip((img - 40) * 1.2, 0, 255)  # the "magic colour" contrast boost
+    q = int(rng.integers(60, 86))
+    return replace(out, image=img.astype(np.uint8), paper=np.full_like(out.paper, 255), dpi=None, jpeg_quality=q,
+                   steps=[*out.steps, f"scanner_app_{mode}", f"jpeg{q}"])
+
+
 # ------------------------------------------------------------------ two pages
 def side_by_side(left: Sample, right: Sample, rng: np.random.Generator) -> Sample:
     """Two facing pages as one open spread, with the fold shading in the middle."""
@@ -696,3 +729,32 @@ def covered_fraction(mask: np.ndarray, quad: np.ndarray) -> float:
         hit = np.zeros_like(local)
     covered = int((local & hit).sum()) + int((local & (1 - inside)).sum())
     return covered / area
+
+
+# ------------------------------------------------------------------ composing
+STEPS: dict[str, Callable[[Sample, np.random.Generator], Sample]] = {
+    "print": print_jitter,
+    "age": age,
+    "creases": creases,
+    "damage": damage,
+    "card_damage": card_damage,
+    "bleed_through": bleed_through,
+    "bow": bow,
+    "cover": on_cover,
+    "scan": scanner,
+    "phone": phone,
+    "scanner_app": scanner_app,
+    "finger": finger,
+    "rotate90": lambda s, rng: rotate90(s, 1),
+    "rotate180": lambda s, rng: rotate90(s, 2),
+    "rotate270": lambda s, rng: rotate90(s, 3),
+}
+
+
+def apply_steps(s: Sample, names: list[str], rng: np.random.Generator) -> Sample:
+    """Compose named steps in order, e.g. ``["age", "damage", "phone", "rotate90"]``."""
+    for name in names:
+        if name not in STEPS:
+            raise ValueError(f"unknown degradation step {name!r}; known: {sorted(STEPS)}")
+        s = STEPS[name](s, rng)
+    return s

@@ -166,7 +166,10 @@ def apply_condition(s: Sample, condition: str, rng: np.random.Generator, is_card
     if condition == "scan":
         return degrade.scanner(s, rng, bleed=bleed)
     if condition == "phone":
-        return degrade.phone(s, rng)
+        s = degrade.phone(s, rng)
+        if rng.random() < 0.2:  # sent through a phone scanner app (CamScanner and the like)
+            s = degrade.scanner_app(s, rng)
+        return s
     if condition == "aged":
         return capture(True)(degrade.age(s, rng))
     if condition == "damaged":
@@ -180,6 +183,8 @@ def apply_condition(s: Sample, condition: str, rng: np.random.Generator, is_card
         s = capture(True)(s)
         return degrade.rotate90(s, int(rng.integers(1, 4)))
     if condition == "two_pages":
+        if rng.random() < 0.35:  # the unfolded A3 sheet on a flatbed
+            return degrade.scanner(s, rng, max_skew=4.0, dpi=float(rng.choice([100, 150])), bleed=False)
         return degrade.phone(s, rng, long_side=int(rng.integers(2000, 2600)), fill=(0.8, 0.95), max_tilt=5.0)
     raise ValueError(f"unknown condition {condition!r}")
 

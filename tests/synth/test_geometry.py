@@ -124,3 +124,14 @@ def test_bow_keeps_line_ink_inside_line_polygons() -> None:
         assert (covered[marked] > 0).mean() > 0.995
         # the corners stay the corners of the page
         assert np.allclose(out.corners, s.corners + out.corners[0] - s.corners[0], atol=0.5)
+
+
+def test_named_steps_compose_and_keep_truth_inside() -> None:
+    rng = np.random.default_rng(31)
+    cert = data.make_certificate(rng, "gcn_2009_2014")
+    s = degrade.from_rendered(gcn2009.render_page1(cert, rng, dpi=90))
+    out = degrade.apply_steps(s, ["age", "damage", "scan", "rotate270"], np.random.default_rng(3))
+    assert out.steps[0] == "age" and out.steps[-1] == "rotate270"
+    assert degrade.orientation(out.corners)[0] == 270
+    w, h = out.size
+    assert (out.corners >= -1).all() and (out.corners[:, 0] <= w + 1).all() and (out.corners[:, 1] <= h + 1).all()
