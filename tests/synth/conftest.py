@@ -8,16 +8,29 @@ import pytest
 from digitize.synth import sets
 from digitize.truth import GroundTruth
 
+# every document type once, the conditions cycled so that each appears at least once
+_PLAN = [
+    ("gcn_2009_2014", "trang_1", "clean"),
+    ("gcn_2009_2014", "trang_2+trang_3", "two_pages"),
+    ("gcn_2009_2014", "trang_3", "aged"),
+    ("gcn_2009_2014", "trang_4", "scan"),
+    ("gcn_2024", "trang_1", "damaged"),
+    ("gcn_truoc_2009", "trang_1", "phone"),
+    ("cccd_mat_truoc", "mat_truoc", "rotated"),
+    ("cccd_mat_sau", "mat_sau", "damaged"),
+    ("can_cuoc_2024_mat_truoc", "mat_truoc", "phone"),
+    ("can_cuoc_2024_mat_sau", "mat_sau", "scan"),
+    ("cmnd", "mat_truoc", "clean"),
+    ("gcn_2009_2014", "trang_2", "rotated"),
+]
+
 
 @pytest.fixture(scope="session")
-def rendered_conditions() -> dict[str, tuple[np.ndarray, GroundTruth]]:
-    """One GCN 2009/2014 page 2 and one card per condition: (image, truth)."""
-    out: dict[str, tuple[np.ndarray, GroundTruth]] = {}
-    for i, cond in enumerate(sets.CONDITIONS):
-        role = "trang_2+trang_3" if cond == "two_pages" else "trang_2"
-        img, truth, _ = sets.render(sets.Item(i, "gcn_2009_2014", role, cond, 1000 + i))
-        out[f"gcn_{cond}"] = (img, truth)
-    for i, cond in enumerate(("clean", "phone", "damaged", "rotated")):
-        img, truth, _ = sets.render(sets.Item(20 + i, "cccd_mat_truoc", "mat_truoc", cond, 2000 + i))
-        out[f"card_{cond}"] = (img, truth)
+def rendered() -> list[tuple[sets.Item, np.ndarray, GroundTruth]]:
+    """(item, image, truth) for each entry of the plan above."""
+    out = []
+    for i, (doc, role, cond) in enumerate(_PLAN):
+        item = sets.Item(i, doc, role, cond, 1000 + i)
+        img, truth, _ = sets.render(item)
+        out.append((item, img, truth))
     return out

@@ -82,40 +82,30 @@ def _check_geometry(img: np.ndarray, truth: GroundTruth) -> None:
     assert set(truth.unreadable) <= set(truth.field_boxes)
 
 
-def test_every_condition_has_valid_truth(rendered_conditions: dict[str, tuple[np.ndarray, GroundTruth]]) -> None:
-    for key, (img, truth) in rendered_conditions.items():
+def test_every_type_and_condition_has_valid_truth(rendered: list[tuple[sets.Item, np.ndarray, GroundTruth]]) -> None:
+    for item, img, truth in rendered:
         _check_geometry(img, truth)
-        _check_record(truth.record, card=key.startswith("card"))
-        assert truth.condition == key.split("_", 1)[1]
-        # round trip through JSON
-        again = GroundTruth.model_validate_json(truth.model_dump_json())
+        _check_record(truth.record, card=DocType(item.doc_type).is_id_card)
+        assert truth.doc_type == DocType(item.doc_type)
+        assert truth.page_role == item.page_role
+        assert truth.condition == item.condition
+        assert truth.lines
+        if item.page_role != "trang_4":
+            assert truth.record, item
+        again = GroundTruth.model_validate_json(truth.model_dump_json())  # JSON round trip
         assert again == truth
+    assert {it.doc_type for it, _, _ in rendered} == {d.value for d in DocType if d != DocType.KHAC}
+    assert {it.condition for it, _, _ in rendered} == set(sets.CONDITIONS)
 
 
-def test_rotation_matches_condition(rendered_conditions: dict[str, tuple[np.ndarray, GroundTruth]]) -> None:
-    for key, (_, truth) in rendered_conditions.items():
-        if key.endswith("rotated"):
+def test_rotation_matches_condition(rendered: list[tuple[sets.Item, np.ndarray, GroundTruth]]) -> None:
+    for item, _, truth in rendered:
+        if item.condition == "rotated":
             assert truth.rotation_deg in (90, 180, 270)
             assert any(s.startswith("rotate") for s in truth.degradations)
         else:
-            assert truth.rotation_deg == 0, key
+            assert truth.rotation_deg == 0, item
         assert abs(truth.skew_deg) <= 12
-
-
-def test_every_doc_type_renders() -> None:
-    seen = set()
-    for i, (doc, role, _) in enumerate(sets.UNITS):
-        img, truth, _ = sets.render(sets.Item(i, doc, role, "clean", 300 + i))
-        assert truth.doc_type == DocType(doc)
-        assert truth.page_role == role
-        assert truth.lines
-        if role != "trang_4":
-            assert truth.record, (doc, role)
-        _check_geometry(img, truth)
-        _check_record(truth.record, card=DocType(doc).is_id_card)
-        seen.add(doc)
-    expected = {d.value for d in DocType if d != DocType.KHAC}
-    assert seen == expected
 
 
 def test_damage_over_a_field_makes_it_unreadable() -> None:
