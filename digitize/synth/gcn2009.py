@@ -14,7 +14,7 @@ import numpy as np
 
 from digitize.synth import art, common
 from digitize.synth.canvas import BLACK, RED, Canvas, Rendered, Seg
-from digitize.synth.data import Certificate, area_words, fmt_area, pick
+from digitize.synth.data import Certificate, Parcel, area_words, fmt_area, pick
 
 PAGE_MM = (190.0, 265.0)
 PINK = (250, 226, 230)
@@ -304,30 +304,40 @@ def render_page3(cert: Certificate, rng: np.random.Generator, dpi: float = 200.0
     """Page 3: section III, parcel sketch with edge lengths and a VN-2000 corner table."""
     cv = _canvas(rng, dpi)
     mm = cv.mm
-    size = cv.pt(12)
     x = mm(18)
-    y = mm(24)
-    cv.run(x, y, [Seg("III. Sơ đồ thửa đất, nhà ở và tài sản khác gắn liền với đất", style="bold")], cv.pt(13.5))
-    p = cert.parcels[0]
-    # sketch frame
-    fx0, fy0, fx1, fy1 = mm(20), mm(32), cv.w - mm(20), mm(150)
+    cv.run(x, mm(24), [Seg("III. Sơ đồ thửa đất, nhà ở và tài sản khác gắn liền với đất", style="bold")],
+           cv.pt(13.5))
+    draw_sketch(cv, cert.parcels[0], (mm(20), mm(32), cv.w - mm(20), mm(150)), x, mm(162), (mm(24), mm(172)))
+    return cv.finish("gcn_2009_2014", "trang_3")
+
+
+def draw_sketch(cv: Canvas, p: Parcel, frame: tuple[float, float, float, float], caption_x: float,
+                table_y: float, table_x: tuple[float, float]) -> float:
+    """A parcel sketch in ``frame`` and its VN-2000 corner table below; returns the y under the table.
+
+    Edge lengths and coordinates are consistent with the parcel's area; the parcel number
+    and area in the middle are registered as ``thua_dat[0].so_thua`` / ``.dien_tich``.
+    """
+    rng = cv.rng
+    mm = cv.mm
+    size = cv.pt(12)
+    fx0, fy0, fx1, fy1 = frame
     d = cv.draw(BLACK)
     d.rectangle((fx0, fy0, fx1, fy1), outline=255, width=2)
     n = int(rng.choice([4, 4, 5, 6]))
     poly = _sketch_polygon(rng, n)
     cx, cy = (fx0 + fx1) / 2, (fy0 + fy1) / 2 + mm(4)
-    scale = mm(40)
+    scale = min(mm(40), (fy1 - fy0) * 0.3)
     pts = [(cx + px * scale, cy + py * scale) for px, py in poly]
-    d.line([*pts, pts[0]], fill=255, width=max(3, int(dpi / 60)))
-    # neighbours: a few outer lines
-    for i in range(n):
+    d.line([*pts, pts[0]], fill=255, width=max(3, int(cv.dpi / 60)))
+    for i in range(n):  # neighbours
         a, b = np.array(pts[i]), np.array(pts[(i + 1) % n])
         mid = (a + b) / 2
         out = mid - np.array([cx, cy])
         out = out / (np.linalg.norm(out) + 1e-6)
         lab = pick(rng, [f"Thửa {int(rng.integers(1, 1500))}", "Đường bê tông", "Đường đất", "Mương nước",
                          f"Thửa {int(rng.integers(1, 1500))}"])
-        lx, ly = mid + out * mm(16)
+        lx, ly = mid + out * mm(18)
         cv.text(float(lx), float(ly), lab, cv.pt(10), "italic", align="center", fill=True)
     # vertex numbers and edge lengths (metres, consistent with the area and the table)
     metres = math.sqrt(p.dien_tich / _shoelace(poly))
@@ -341,7 +351,7 @@ def render_page3(cert: Certificate, rng: np.random.Generator, dpi: float = 200.0
         length = float(np.linalg.norm(poly[(i + 1) % n] - poly[i])) * metres
         inward = centre - (a + b) / 2
         inward = inward / (np.linalg.norm(inward) + 1e-6)
-        mx, my = (a + b) / 2 + inward * mm(6)
+        mx, my = (a + b) / 2 - inward * mm(3.5)  # just outside the edge
         cv.text(float(mx), float(my) + size * 0.3, fmt_area(length, 2), cv.pt(10), align="center", fill=True)
     # parcel label in the middle: number / area
     cv.text(cx, cy - size * 0.3, p.so_thua, cv.pt(13), "bold", align="center", field="thua_dat[0].so_thua", fill=True)
@@ -356,12 +366,12 @@ def render_page3(cert: Certificate, rng: np.random.Generator, dpi: float = 200.0
     d.polygon([(ax, ay - mm(6)), (ax - mm(2.5), ay + mm(4)), (ax, ay + mm(2)), (ax + mm(2.5), ay + mm(4))], fill=255)
     cv.text(ax, ay - mm(7.5), "N", cv.pt(11), "bold", align="center")
     # coordinate table
-    ty = fy1 + mm(12)
-    cv.run(x, ty, [Seg("Bảng kê tọa độ góc ranh giới thửa đất (Hệ tọa độ VN-2000)", style="italic")], size)
+    ty = table_y
+    cv.run(caption_x, ty, [Seg("Bảng kê tọa độ góc ranh giới thửa đất (Hệ tọa độ VN-2000)", style="italic")], size)
     ty += mm(4)
-    cols = [mm(24), mm(58), mm(98), mm(138)]
+    tx0, tx1 = table_x
+    cols = [tx0 + (tx1 - tx0) * f for f in (0.0, 0.23, 0.5, 0.77)]
     row_h = size * 1.5
-    tx1 = mm(172)
     rows = n + 1
     for r in range(rows + 1):
         d.line((cols[0], ty + r * row_h, tx1, ty + r * row_h), fill=255, width=2)
@@ -379,7 +389,7 @@ def render_page3(cert: Certificate, rng: np.random.Generator, dpi: float = 200.0
         for c, v in enumerate(vals):
             right_edge = cols[c + 1] if c + 1 < len(cols) else tx1
             cv.text((cols[c] + right_edge) / 2, ty + row_h * (i + 1.7), v, size, align="center", fill=False)
-    return cv.finish("gcn_2009_2014", "trang_3")
+    return ty + rows * row_h
 
 
 def render_page4(cert: Certificate, rng: np.random.Generator, dpi: float = 200.0) -> Rendered:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from digitize.synth import art, common
+from digitize.synth import art, common, gcn2009
 from digitize.synth.canvas import BLACK, RED, Canvas, Rendered, Seg
 from digitize.synth.data import Certificate, area_words, fmt_area
 
@@ -121,4 +121,31 @@ def _box_number(cv: Canvas, x: float, y: float, size: float, label: str, number:
     cv._add_box(path, (x0 + bb[0], yb + bb[1], x0 + bb[2], yb + bb[3]))
 
 
-RENDERERS = {"trang_1": render_page1}
+def render_page2(cert: Certificate, rng: np.random.Generator, dpi: float = 180.0) -> Rendered:
+    """GCN 2024 page 2: 5. parcel sketch with its corner table, 6. changes after issue."""
+    w, h = round(PAGE_MM[0] * dpi / 25.4), round(PAGE_MM[1] * dpi / 25.4)
+    paper = art.guilloche_paper(w, h, rng, base=(251, 236, 236), ink=(232, 160, 172), density=1.2,
+                                strength=float(rng.uniform(0.3, 0.5)),
+                                border=(int(w * 0.03), int(w * 0.025), (212, 100, 118), 0.65))
+    cv = Canvas(paper, dpi, rng)
+    common.jitter_fill(cv, rng)
+    mm = cv.mm
+    size = cv.pt(12)
+    x = mm(18) + cv.margin
+    cv.run(x, mm(24), [Seg("5. Sơ đồ thửa đất:", style="bold")], size)
+    y = gcn2009.draw_sketch(cv, cert.parcels[0], (mm(20), mm(30), cv.w - mm(20), mm(135)), x, mm(146),
+                            (mm(26), cv.w - mm(26)))
+    y += mm(12)
+    cv.run(x, y, [Seg("6. Những thay đổi sau khi cấp Giấy chứng nhận:", style="bold")], size)
+    y += mm(4)
+    d = cv.draw(BLACK)
+    tx0, tx1, colx, ty1 = mm(18), cv.w - mm(18), cv.w * 0.6, cv.h - mm(22)
+    d.rectangle((tx0, y, tx1, ty1), outline=255, width=2)
+    d.line((colx, y, colx, ty1), fill=255, width=2)
+    d.line((tx0, y + mm(12), tx1, y + mm(12)), fill=255, width=2)
+    cv.text((tx0 + colx) / 2, y + mm(7.5), "Nội dung thay đổi và cơ sở pháp lý", cv.pt(11), "bold", align="center")
+    cv.text((colx + tx1) / 2, y + mm(7.5), "Xác nhận của cơ quan có thẩm quyền", cv.pt(11), "bold", align="center")
+    return cv.finish("gcn_2024", "trang_2")
+
+
+RENDERERS = {"trang_1": render_page1, "trang_2": render_page2}

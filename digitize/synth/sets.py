@@ -35,6 +35,7 @@ UNITS: list[tuple[str, str, float]] = [
     ("gcn_2009_2014", "trang_3", 0.6),
     ("gcn_2009_2014", "trang_4", 0.3),
     ("gcn_2024", "trang_1", 1.6),
+    ("gcn_2024", "trang_2", 0.3),
     ("gcn_truoc_2009", "trang_1", 1.0),
     ("cccd_mat_truoc", "mat_truoc", 1.0),
     ("cccd_mat_sau", "mat_sau", 0.7),

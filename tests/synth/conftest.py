@@ -15,6 +15,7 @@ _PLAN = [
     ("gcn_2009_2014", "trang_3", "aged"),
     ("gcn_2009_2014", "trang_4", "scan"),
     ("gcn_2024", "trang_1", "damaged"),
+    ("gcn_2024", "trang_2", "clean"),
     ("gcn_truoc_2009", "trang_1", "phone"),
     ("cccd_mat_truoc", "mat_truoc", "rotated"),
     ("cccd_mat_sau", "mat_sau", "damaged"),
