@@ -472,19 +472,73 @@ def scanner(s: Sample, rng: np.random.Generator, max_skew: float = 10.0, dpi: fl
     img: np.ndarray = cv2.GaussianBlur(out.image, (0, 0), float(rng.uniform(0.3, 0.8))).astype(np.float32)
     img += rng.standard_normal(img.shape, dtype=np.float32) * float(rng.uniform(1.5, 4.5))
     img = np.clip(img, 0, 255).astype(np.uint8)
-    roll = rng.random()
-    if roll < 0.15:  # a photocopy (the original is mortgaged): the background drops out
-        g = cv2.cvtColor(img, cv2.COLOR_RGB2GRAY).astype(np.float32)
-        lo, hi = float(rng.uniform(50, 100)), float(rng.uniform(165, 205))
-        g = np.clip((g - lo) * 255.0 / (hi - lo), 0, 255).astype(np.uint8)
-        img = np.dstack([g, g, g])
-        out.steps.append("photocopy")
-    elif roll < 0.4:
+    if rng.random() < 0.25:
         gray = cv2.cvtColor(img, cv2.COLOR_RGB2GRAY)
         img = np.dstack([gray, gray, gray])
         out.steps.append("grayscale")
     return replace(out, image=img, dpi=target, jpeg_quality=int(rng.integers(70, 92)), steps=[*out.steps,
                                                                                                f"scan{int(target)}dpi"])
+
+
+def photocopy(s: Sample, rng: np.random.Generator) -> Sample:
+    """A photocopy of the document (the original is mortgaged): grey, the background drops out."""
+    g = cv2.cvtColor(s.image, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    lo, hi = float(rng.uniform(50, 100)), float(rng.uniform(165, 205))
+    g = np.clip((g - lo) * 255.0 / (hi - lo), 0, 255)
+    g = g + rng.standard_normal(g.shape, dtype=np.float32) * 6 * (g < 250)  # toner speckle
+    g8 = np.clip(g, 0, 255).astype(np.uint8)
+    return replace(s, image=np.dstack([g8, g8, g8]), steps=[*s.steps, "photocopy"])
+
+
+def certified_copy(s: Sample, rng: np.random.Generator) -> Sample:
+    """A commune's certification on a copy: "SAO Y BẢN CHÍNH" stamp, certification number and
+    date, a round seal and a signature, in red or violet stamp ink (lines of kind "stamp")."""
+    from PIL import Image, ImageDraw
+
+    from digitize.synth import art, fonts
+
+    h, w = s.image.shape[:2]
+    dpi = s.dpi or 200.0
+    mm = dpi / 25.4
+    ink = np.array([(196, 36, 48), (112, 48, 150)][int(rng.integers(0, 2))], np.float32)
+    mask = Image.new("L", (w, h), 0)
+    d = ImageDraw.Draw(mask)
+    bold = fonts.load(fonts.font_path("sans", fonts.families("sans")[0], "bold"), round(5.5 * mm))
+    reg = fonts.load(fonts.font_path("serif", fonts.families("serif")[0], "regular"), round(3.6 * mm))
+    lines: list[DrawnLine] = []
+    x0 = float(rng.uniform(0.08, 0.45)) * w
+    y0 = float(rng.uniform(0.03, 0.12)) * h if rng.random() < 0.5 else float(rng.uniform(0.55, 0.7)) * h
+    title = "SAO Y BẢN CHÍNH"
+    tb = bold.getbbox(title, anchor="ls")
+    pad = 2.0 * mm
+    d.text((x0, y0), title, font=bold, fill=255, anchor="ls")
+    d.rectangle((x0 + tb[0] - pad, y0 + tb[1] - pad, x0 + tb[2] + pad, y0 + tb[3] + pad), outline=255,
+                width=max(2, int(0.5 * mm)))
+    lines.append(DrawnLine(title, _box(x0 + tb[0], y0 + tb[1], x0 + tb[2], y0 + tb[3]), "stamp", None))
+    year = int(rng.integers(2020, 2026))
+    texts = [f"Số chứng thực: {int(rng.integers(1, 9999))}, Quyển số: {int(rng.integers(1, 12)):02d}/{year}-SCT/BS",
+             f"Ngày {int(rng.integers(1, 29))} tháng {int(rng.integers(1, 13))} năm {year}"]
+    yy = y0 + tb[3] + pad + 6 * mm
+    for t in texts:
+        d.text((x0, yy), t, font=reg, fill=255, anchor="ls")
+        b = reg.getbbox(t, anchor="ls")
+        lines.append(DrawnLine(t, _box(x0 + b[0], yy + b[1], x0 + b[2], yy + b[3]), "stamp", None))
+        yy += 5.5 * mm
+    seal_px = int(26 * mm)
+    sl = art.seal(seal_px, "ỦY BAN NHÂN DÂN", f"XÃ {rng.choice(['AN BÌNH', 'HÒA LẠC', 'TÂN TIẾN'])!s}", rng)
+    sx, sy = int(x0 + float(rng.uniform(0, 20)) * mm), int(yy - 4 * mm)
+    mask.paste(sl, (sx, sy), sl)
+    sig = art.signature(int(30 * mm), int(12 * mm), rng, width=max(2, int(0.35 * mm)))
+    mask.paste(sig, (sx + int(12 * mm), sy + int(6 * mm)), sig)
+    a = np.asarray(mask, np.float32)[..., None] / 255.0 * float(rng.uniform(0.7, 0.95))
+    img = s.image.astype(np.float32) * (1 - a * (1 - ink / 255.0))
+    occl = np.maximum(s.occlusion, (np.asarray(mask) > 60).astype(np.uint8) * 255)
+    return replace(s, image=np.clip(img, 0, 255).astype(np.uint8), occlusion=occl, lines=[*s.lines, *lines],
+                   steps=[*s.steps, "certified_copy"])
+
+
+def _box(x0: float, y0: float, x1: float, y1: float) -> np.ndarray:
+    return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=float)
 
 
 # ----------------------------------------------------------------------- phone
@@ -742,6 +796,8 @@ STEPS: dict[str, Callable[[Sample, np.random.Generator], Sample]] = {
     "bow": bow,
     "cover": on_cover,
     "scan": scanner,
+    "photocopy": photocopy,
+    "certified_copy": certified_copy,
     "phone": phone,
     "scanner_app": scanner_app,
     "finger": finger,

@@ -165,6 +165,11 @@ def apply_condition(s: Sample, condition: str, rng: np.random.Generator, is_card
     if condition == "clean":
         return degrade.print_jitter(s, rng)
     if condition == "scan":
+        if not is_card and rng.random() < 0.2:  # a certified photocopy (the original is mortgaged)
+            s = degrade.photocopy(s, rng)
+            if rng.random() < 0.75:
+                s = degrade.certified_copy(s, rng)
+            return degrade.scanner(s, rng, bleed=False)
         return degrade.scanner(s, rng, bleed=bleed)
     if condition == "phone":
         s = degrade.phone(s, rng)
