@@ -548,17 +548,64 @@ def texture(w: int, h: int, rng: np.random.Generator) -> np.ndarray:
     return cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
 
 
+def _pen(img: np.ndarray, mask: np.ndarray | None, centre: np.ndarray, length: float, width: float, angle: float,
+         rng: np.random.Generator) -> None:
+    """Draw a pen (body, clip, highlight) into ``img`` in place; mark ``mask`` where it lies."""
+    body = np.array(rng.choice([[20, 30, 90], [15, 15, 18], [180, 30, 30], [230, 230, 235]]), dtype=float)
+    box = cv2.boxPoints(((float(centre[0]), float(centre[1])), (length, width), angle)).astype(np.int32)
+    m = np.zeros(img.shape[:2], np.uint8)
+    cv2.fillPoly(m, [box], 255)
+    # the tip: a small cone at one end
+    a = math.radians(angle)
+    axis = np.array([math.cos(a), math.sin(a)])
+    tip = centre + axis * (length / 2 + width * 1.2)
+    side = np.array([-axis[1], axis[0]]) * width / 2
+    end = centre + axis * length / 2
+    cv2.fillPoly(m, [np.array([end + side, end - side, tip]).astype(np.int32)], 255)
+    soft = cv2.GaussianBlur(m, (0, 0), 1.2).astype(np.float32)[..., None] / 255.0
+    shade = np.clip(1.1 - 0.5 * np.abs(cv2.GaussianBlur(m, (0, 0), width / 3).astype(np.float32) / 255 - 0.6), 0.6, 1)
+    col = body[None, None, :] * shade[..., None]
+    img[:] = np.clip(img * (1 - soft) + col * soft, 0, 255).astype(np.uint8)
+    if mask is not None:
+        mask[:] = np.maximum(mask, m)
+
+
+def clutter(bg: np.ndarray, rng: np.random.Generator, scale: float) -> None:
+    """Objects on the table under the document (in place): a pen, a phone, coins."""
+    h, w = bg.shape[:2]
+    for _ in range(int(rng.integers(0, 3))):
+        kind = str(rng.choice(["pen", "phone", "coin"]))
+        c = np.array([rng.uniform(0, w), rng.uniform(0, h)])
+        if kind == "pen":
+            _pen(bg, None, c, scale * 0.55, scale * 0.035, float(rng.uniform(0, 180)), rng)
+        elif kind == "phone":
+            box = cv2.boxPoints(((float(c[0]), float(c[1])), (scale * 0.35, scale * 0.7), float(rng.uniform(0, 180))))
+            cv2.fillPoly(bg, [box.astype(np.int32)], (25, 25, 30))
+            inner = cv2.boxPoints(((float(c[0]), float(c[1])), (scale * 0.31, scale * 0.62),
+                                   float(cv2.minAreaRect(box)[2])))
+            cv2.fillPoly(bg, [inner.astype(np.int32)], (45, 50, 60))
+        else:
+            r = int(scale * 0.05)
+            cv2.circle(bg, (int(c[0]), int(c[1])), r, (int(rng.integers(150, 200)),) * 3, -1)
+            cv2.circle(bg, (int(c[0]), int(c[1])), r, (110, 110, 110), 2)
+
+
 def _texture(w: int, h: int, rng: np.random.Generator) -> np.ndarray:
     kind = str(rng.choice(["wood", "cloth", "stone", "desk"]))
     yy, xx = np.ogrid[0:h, 0:w]
     yy, xx = yy.astype(np.float32), xx.astype(np.float32)
     if kind == "wood":
         base = np.array(rng.choice([[150, 100, 60], [120, 80, 50], [180, 140, 95], [95, 60, 40]]), np.float32)
-        warpf = _lowfreq(h, w, rng, 3) * 60
-        ang = float(rng.uniform(-0.3, 0.3))
-        u = (yy * math.cos(ang) + xx * math.sin(ang) + warpf) / float(rng.uniform(3, 7))
-        grain = 0.5 + 0.5 * np.sin(u + 3 * np.sin(u / 7))
-        img = base[None, None, :] * (0.8 + 0.25 * grain[..., None])
+        # growth rings (wavy bands) plus fine streaks stretched along the grain
+        warpf = _lowfreq(h, w, rng, 3) * 40
+        u = (yy + warpf) / float(rng.uniform(10, 25))
+        rings = 0.5 + 0.5 * np.sin(u + 2 * np.sin(u / 5))
+        streaks: np.ndarray = cv2.GaussianBlur(rng.standard_normal((h, w), dtype=np.float32), (0, 0), sigmaX=25, sigmaY=0.8)
+        streaks = streaks / (float(np.abs(streaks).max()) + 1e-6)
+        shade = 0.82 + 0.1 * rings + 0.25 * streaks + 0.1 * (_lowfreq(h, w, rng, 4) - 0.5)
+        img = base[None, None, :] * shade[..., None]
+        if rng.random() < 0.5:  # grain running the other way
+            img = cv2.resize(np.ascontiguousarray(np.transpose(img, (1, 0, 2))[:w, :h]), (w, h))
     elif kind == "cloth":
         c1 = np.array(rng.integers(60, 230, 3), np.float32)
         c2 = c1 * float(rng.uniform(0.6, 0.85))
@@ -621,11 +668,20 @@ def phone(s: Sample, rng: np.random.Generator, long_side: int | None = None, fil
     hm = cv2.getPerspectiveTransform(s.corners.astype(np.float32), dst.astype(np.float32)).astype(float)
     out = warp(s, hm, (out_w, out_h), "perspective")
     bg = texture(out_w, out_h, rng)
+    if rng.random() < 0.4:
+        clutter(bg, rng, float(max(dw, dh)))
     # the document's soft drop shadow on the table
     sh = cv2.GaussianBlur(out.paper, (0, 0), 6).astype(np.float32) / 255.0
     sh = np.roll(sh, (int(rng.integers(2, 10)), int(rng.integers(-6, 7))), axis=(0, 1))
     bg = _apply_gain(bg, 1 - 0.45 * sh)
     out = composite(out, bg)
+    if rng.random() < 0.1:  # a pen left lying on the page
+        pen_mask = np.zeros((out_h, out_w), np.uint8)
+        c_doc = out.corners.mean(axis=0) + rng.normal(0, 0.2, 2) * [dw, dh]
+        img_pen = out.image.copy()
+        _pen(img_pen, pen_mask, c_doc, max(dw, dh) * 0.5, max(dw, dh) * 0.03, float(rng.uniform(0, 180)), rng)
+        out = replace(out, image=img_pen, damage=np.maximum(out.damage, pen_mask),
+                      occlusion=np.maximum(out.occlusion, pen_mask), steps=[*out.steps, "pen"])
     # light: gradient x low-frequency falloff x colour cast, minus shadow, plus glare, all built
     # at 1/8 resolution (they are smooth) and applied in one pass
     sw, sh_ = max(8, out_w // 8), max(8, out_h // 8)
