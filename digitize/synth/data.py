@@ -90,10 +90,12 @@ class Unit:
 
     @property
     def cccd_code(self) -> str:
+        """The 3-digit CCCD province code ("0" + the GSO code)."""
         return self.province_code.zfill(3)
 
     @property
     def urban(self) -> bool:
+        """Wards and townships are urban."""
         return self.ward_type in ("Phường", "Thị trấn")
 
 
@@ -317,6 +319,7 @@ class Person:
 
     @property
     def upper(self) -> str:
+        """The name in upper case, as certificates print it."""
         return self.name.upper()
 
 
@@ -382,6 +385,7 @@ class Certificate:
 
     @property
     def so_vao_so(self) -> str:
+        """The registry number normalised (internal spaces removed)."""
         return self.so_vao_so_printed.replace(" ", "")
 
 

@@ -36,6 +36,7 @@ class Sample:
 
     @property
     def size(self) -> tuple[int, int]:
+        """(width, height) of the image."""
         return self.image.shape[1], self.image.shape[0]
 
 

@@ -60,6 +60,7 @@ class Item:
 
     @property
     def stem(self) -> str:
+        """File name stem: index, type, role and condition."""
         role = self.page_role.replace("+", "_")
         return f"{self.index:04d}_{self.doc_type}_{role}_{self.condition}"
 
