@@ -601,7 +601,8 @@ def _texture(w: int, h: int, rng: np.random.Generator) -> np.ndarray:
         warpf = _lowfreq(h, w, rng, 3) * 40
         u = (yy + warpf) / float(rng.uniform(10, 25))
         rings = 0.5 + 0.5 * np.sin(u + 2 * np.sin(u / 5))
-        streaks: np.ndarray = cv2.GaussianBlur(rng.standard_normal((h, w), dtype=np.float32), (0, 0), sigmaX=25, sigmaY=0.8)
+        noise = rng.standard_normal((h, w), dtype=np.float32)
+        streaks: np.ndarray = cv2.GaussianBlur(noise, (0, 0), sigmaX=25, sigmaY=0.8)
         streaks = streaks / (float(np.abs(streaks).max()) + 1e-6)
         shade = 0.82 + 0.1 * rings + 0.25 * streaks + 0.1 * (_lowfreq(h, w, rng, 4) - 0.5)
         img = base[None, None, :] * shade[..., None]
