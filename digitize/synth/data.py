@@ -154,6 +154,10 @@ def place_name(rng: np.random.Generator) -> str:
     return f"{a} {b}"
 
 
+# northern mountain provinces (GSO codes) where villages are "bản"
+MOUNTAIN_NORTH = {2, 4, 6, 8, 10, 11, 12, 14, 15, 17, 20}
+
+
 def locality(rng: np.random.Generator, unit: Unit) -> str:
     """The part below the commune: village, hamlet, group, street and house number."""
     if unit.urban:
@@ -165,14 +169,19 @@ def locality(rng: np.random.Generator, unit: Unit) -> str:
             lambda: f"Khu phố {place_name(rng)}",
         ]
     else:
-        forms = [
-            lambda: f"Thôn {place_name(rng)}",
-            lambda: f"Xóm {rng.integers(1, 15)}",
-            lambda: f"Thôn {rng.integers(1, 12)}",
-            lambda: f"Ấp {place_name(rng)}",
-            lambda: f"Bản {place_name(rng)}",
-            lambda: f"Xóm {place_name(rng)}",
-        ]
+        code = int(unit.province_code or 0)
+        if code >= 70:  # the South: hamlets are "ấp"
+            forms = [lambda: f"Ấp {place_name(rng)}", lambda: f"Ấp {rng.integers(1, 12)}",
+                     lambda: f"Ấp {place_name(rng)}"]
+        else:
+            forms = [
+                lambda: f"Thôn {place_name(rng)}",
+                lambda: f"Xóm {rng.integers(1, 15)}",
+                lambda: f"Thôn {rng.integers(1, 12)}",
+                lambda: f"Xóm {place_name(rng)}",
+            ]
+            if code in MOUNTAIN_NORTH:
+                forms.append(lambda: f"Bản {place_name(rng)}")
     return str(pick(rng, forms)())
 
 
