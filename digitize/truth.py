@@ -68,3 +68,13 @@ def save_truth(truth: GroundTruth, image_path: str | Path) -> Path:
     p = truth_path(image_path)
     p.write_text(truth.model_dump_json(indent=1), encoding="utf-8")
     return p
+
+
+def load_page_truth(path: str | Path, page_index: int = 0, page_count: int = 1) -> GroundTruth | None:
+    """The ground truth of one page: ``<stem>-p<N>.gt.json`` for a multi-page file, else ``<stem>.gt.json``."""
+    p = Path(path)
+    if page_count > 1:
+        per_page = p.with_name(f"{p.stem}-p{page_index + 1}{TRUTH_SUFFIX}")
+        if per_page.is_file():
+            return GroundTruth.model_validate(json.loads(per_page.read_text(encoding="utf-8")))
+    return load_truth(p)

@@ -6,8 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd poppler-utils
-              fonts-liberation2 fonts-noto-core fonts-dejavu-core python3-venv)
+APT_PACKAGES=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd poppler-utils python3-venv
+              # fonts for the synthetic documents of the benchmark and the samples
+              fonts-liberation2 fonts-noto-core fonts-dejavu-core fonts-freefont-ttf fonts-ocr-b
+              fonts-dancingscript fonts-kaushanscript fonts-dkg-handwriting fonts-humor-sans fonts-comic-neue)
 PYTHON=${PYTHON:-python3}
 VENV=${VENV:-.venv}
 EXTRAS=${EXTRAS:-dev}
@@ -37,7 +39,7 @@ fi
 "$VENV/bin/digitize" models verify >/dev/null || { "$VENV/bin/digitize" models verify; exit 4; }
 
 if [ "${1:-}" != "--no-run" ]; then
-  sample=samples/gcn_2009_2014_trang_2.jpg
+  sample=samples/gcn_2009_2014_trang_1-2.pdf
   echo "setup: done. Extracting $sample (digitize extract $sample):"
   "$VENV/bin/digitize" extract "$sample" | "$VENV/bin/python" -c '
 import json, sys

@@ -102,7 +102,7 @@ def persons(ctx: ExtractContext) -> list[Candidate]:
     section_end = _SECTION_END.search(folded)
     end = section_end.start() if section_end else len(folded)
     people = _find_persons(stream, 0, end)
-    out: list[Candidate] = _legal_person(people)
+    out: list[Candidate] = _legal_person(people, stream)
     pending_address: list[int] = []
     for i, person in enumerate(people):
         base = f"chu_su_dung[{i}]"
@@ -162,7 +162,7 @@ def persons(ctx: ExtractContext) -> list[Candidate]:
     return out
 
 
-def _legal_person(people: list[_Person]) -> list[Candidate]:
+def _legal_person(people: list[_Person], stream: TextStream) -> list[Candidate]:
     """Form 01's "Pháp nhân trên GCN" and each owner's "Vai trò", from how the owners are introduced."""
     if not people:
         return []
@@ -176,11 +176,14 @@ def _legal_person(people: list[_Person]) -> list[Candidate]:
                  for p in people]
     else:
         kind, roles = "Đồng sử dụng", ["Thành viên"] * len(people)
+    # As sure as the reading of the titles it rests on.
+    confs = [c for p in people for c in stream.char_confidences(p.title_span)]
     out = [Candidate(path="phap_nhan", value=kind, raw="", span=None, kind="none", source="derived",
-                     valid=True, reasons=["from how the owners are introduced"])]
+                     valid=True, reasons=["from how the owners are introduced"], char_confidences=confs)]
     for i, (person, role) in enumerate(zip(people, roles, strict=True)):
         out.append(Candidate(path=f"chu_su_dung[{i}].vai_tro", value=role, raw=person.title_span.text,
-                             span=person.title_span, kind="none", source="derived", valid=True))
+                             span=person.title_span, kind="none", source="derived", valid=True,
+                             char_confidences=stream.char_confidences(person.title_span)))
     return out
 
 

@@ -11,7 +11,7 @@ from digitize.config import Settings
 from digitize.errors import InputError
 from digitize.model import Line, Page, Reading, TextKind, nfc
 from digitize.ocr.base import OcrBackend
-from digitize.truth import load_truth
+from digitize.truth import load_page_truth
 
 
 def _iou(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
@@ -32,7 +32,7 @@ class FakeBackend(OcrBackend):
         self.load_seconds = 0.0
 
     def read_page(self, page: Page) -> list[Line]:
-        truth = load_truth(page.source.path)
+        truth = load_page_truth(page.source.path, page.source.page_index, page.source.page_count)
         if truth is None:
             raise InputError(f"{page.source.path}: the fake backend needs a ground-truth sidecar (.gt.json)")
         lines = []
