@@ -173,10 +173,65 @@ def card_number(ctx: ExtractContext) -> list[Candidate]:
     return []
 
 
+# -- name by position ------------------------------------------------------------------------------
+
+_NOT_A_NAME = re.compile(r"cong\s*hoa|viet\s*nam|doc\s*lap|can\s*cuoc|identity|citizen|socialist|republic"
+                         r"|independence|chung\s*minh|giay|cong\s*an|cuc\s*truong|ministry|director")
+_DATE_TEXT = re.compile(r"\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{4}")
+
+
+@extractor("card_name")
+def card_name(ctx: ExtractContext) -> list[Candidate]:
+    """The holder's name when its label is unreadable: the capitals line between the number and the birth date.
+
+    Used only when the template's label did not give a name (the first candidate of a path wins).
+    """
+    from digitize.layout.values import normalize
+
+    stream = ctx.stream
+    skip = {i for g in _mrz_groups(stream) for i in g}
+    number_row = date_row = None
+    for i, line in enumerate(stream.lines):
+        if i in skip:
+            continue
+        r = stream.row_of_line[i]
+        if number_row is None and any(normalize_digits(m.group(0), (9, 12)) for m in _DIGIT_RUN.finditer(line.text)):
+            number_row = r
+        elif number_row is not None and r > number_row and _DATE_TEXT.search(line.text):
+            date_row = r
+            break
+    if number_row is None or date_row is None:
+        return []
+    labels = [re.compile(p) for p in ctx.template.all_labels]
+    for i, line in enumerate(stream.lines):
+        r = stream.row_of_line[i]
+        if not number_row < r < date_row or i in skip:
+            continue
+        text = line.text.strip(" _-.,:;`'\"“”~")
+        letters = [c for c in text if c.isalpha()]
+        capitals = sum(c.isupper() for c in letters)
+        if len(letters) < 4 or any(c.isdigit() for c in text) or capitals < 0.85 * len(letters):
+            continue
+        folded = stream.line_folded(i)
+        if not 2 <= len(text.split()) <= 7 or _NOT_A_NAME.search(folded) or any(p.search(folded) for p in labels):
+            continue
+        value = normalize("card_name", text)
+        if value is None or value.score < 0.5:
+            continue
+        first = stream.line_start[i] + line.text.index(text)
+        span = stream.span(first, first + len(text))
+        return [Candidate(path="ho_ten", value=value.value, raw=clean_text(text), span=span, kind="text",
+                          normalizer="card_name", char_confidences=stream.char_confidences(span),
+                          reasons=[*value.reasons, "name found by its place on the card (label unreadable)"],
+                          evidence=min(value.score, 0.8))]
+    return []
+
+
 # -- MRZ -------------------------------------------------------------------------------------------
 
 _MRZ_GLYPHS = str.maketrans({"«": "<", "‹": "<", "(": "<", "[": "<", "{": "<", "≤": "<", "‘": "",
-                             "ó": "6", "ò": "6", "ö": "6", "Ó": "6", "Ò": "6", "Ö": "6", "Ø": "0", "ø": "0"})
+                             "ó": "6", "ò": "6", "ö": "6", "Ó": "6", "Ò": "6", "Ö": "6", "Ø": "0", "ø": "0",
+                             "¿": "4"})
 _MRZ_SHAPE = re.compile(r"<<|KKK|[I1T]?[DO0]VNM|\d{6}[0-9<][MF<]")
 
 
@@ -369,7 +424,7 @@ def _name_vocabulary() -> frozenset[str]:
 
 
 _NAME_CONFUSE = {"T": "I", "I": "TL", "L": "I", "D": "O", "Q": "O", "O": "DQ", "V": "U", "U": "V", "E": "F",
-                 "F": "E", "H": "N", "N": "H"}
+                 "F": "E", "H": "N", "N": "H", "B": "Q"}
 _TO_LETTER = str.maketrans({"0": "O", "1": "I", "2": "Z", "5": "S", "8": "B", "6": "G", "4": "A"})
 
 
@@ -507,6 +562,10 @@ def _line2_variants(clean: str) -> list[tuple[str, int]]:
 
 
 def _shape_line2(v2: str) -> str:
+    # No expiry: a run of fillers (OCR reads more or fewer of them) up to the nationality.
+    m = re.match(r"([0-9A-Z]{7}[MF<])[<K]{4,}[A-Z]{0,2}NM", v2)
+    if m is not None and not re.match(r"[0-9A-Z]{7}[MF<][0-9]", v2):
+        v2 = m.group(1) + "<" * 7 + "VNM" + v2[m.end():]
     head = (v2 + "<" * 30)[:18]
     if set(head[8:15]) <= {"<", "K"}:
         head = head[:8] + "<" * 7 + head[15:]

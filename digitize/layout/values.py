@@ -256,14 +256,61 @@ def _correct_units(text: str) -> tuple[str, list[str], float]:
     return ",".join(parts), reasons, score
 
 
+# Words an address on a card starts with; text before one of them, with no comma, is what is
+# left of a garbled label ("Đi&ce cự Đờth- Xã Nguyên Xá, ...").
+_ADDRESS_START = re.compile(
+    r"(?:^|\s)(?=(?:xa|phuong|thi\s*tran|thon|xom|ap|ban|to|so|khu|khoi|buon|lang|doi|cum|soc|phum|thanh\s*pho"
+    r"|tinh|huyen|quan|thi\s*xa|tdp|kp)\s)"
+)
+_UNIT_WORDS = {"xa": "xã", "phuong": "phường", "thi tran": "thị trấn", "huyen": "huyện", "quan": "quận",
+               "thi xa": "thị xã", "thanh pho": "thành phố", "tinh": "tỉnh"}
+_UNIT_WORD = re.compile(r"(?<![^\W\d_])(" + "|".join(
+    r"\s*".join(w.split()) for w in sorted(_UNIT_WORDS, key=len, reverse=True)) + r")(?=\s+[^\W\d_])")
+
+
+def _fix_unit_words(text: str) -> tuple[str, bool]:
+    """Diacritics of the unit words themselves ("tình Thái Bình" -> "tỉnh Thái Bình"), case kept."""
+    folded = _folded_chars(text)
+    out = list(text)
+    changed = False
+    for m in _UNIT_WORD.finditer(folded):
+        canonical = _UNIT_WORDS.get(" ".join(m.group(1).split()))
+        printed = text[m.start(1):m.end(1)]
+        if canonical is None or len(canonical) != len(printed) or printed.lower() == canonical:
+            continue
+        if printed[:1].isupper():
+            canonical = canonical[:1].upper() + canonical[1:]
+        out[m.start(1):m.end(1)] = list(canonical)
+        changed = True
+    return "".join(out), changed
+
+
 def _card_place(raw: str) -> Normalized | None:
     """An address or place as printed; label residue and stray marks dropped, unit names
     checked against the gazetteer (OCR diacritic errors repaired)."""
     text = _strip_card_residue(raw)
     if not text or is_empty_marker(text) or len(re.findall(r"[^\W\d_]", text)) < 2:
         return None
-    corrected, reasons, score = _correct_units(text)
-    return Normalized(corrected, reasons, score)
+    reasons: list[str] = []
+    m = _ADDRESS_START.search(_folded_chars(text).lower())
+    if m is not None and 0 < m.start() <= 30 and "," not in text[:m.start()]:
+        prefix = text[:m.start()]
+        if _vietnamese_share(prefix) < 0.6 or re.search(r"[^\w\s]", prefix):
+            text = text[m.start():].strip()
+            reasons.append("text before the address dropped (what is left of a garbled label)")
+    text, fixed = _fix_unit_words(text)
+    if fixed:
+        reasons.append("unit words (xã, huyện, tỉnh...) spelled with their diacritics")
+    corrected, unit_reasons, score = _correct_units(text)
+    return Normalized(corrected, reasons + unit_reasons, score if not reasons else min(score, 0.9))
+
+
+def _vietnamese_share(text: str) -> float:
+    """Share of the words of ``text`` that are Vietnamese syllables."""
+    from digitize.fields.vietnamese import is_valid_syllable
+
+    words = re.findall(r"[^\W\d_]+", text)
+    return sum(is_valid_syllable(w) for w in words) / len(words) if words else 0.0
 
 
 def _card_name(raw: str) -> Normalized | None:
@@ -293,7 +340,7 @@ def _folded_chars(raw: str) -> str:
     return "".join(fold_char(c) for c in raw)
 
 
-def _located(value: Normalized, raw: str, pattern: re.Pattern[str]) -> Normalized:
+def _located(value: Normalized, raw: str, pattern: re.Pattern[str], lead: int = 0) -> Normalized:
     """``value`` with the span of ``pattern``'s first match in ``raw`` (folded, digit confusions repaired)."""
     from digitize.fields.normalize import fix_digit_confusions
 
@@ -302,7 +349,12 @@ def _located(value: Normalized, raw: str, pattern: re.Pattern[str]) -> Normalize
         return value
     m = pattern.search(_folded_chars(fixed))
     if m is not None and (m.start(), m.end()) != (0, len(raw)):
-        value.span = (m.start(), m.end())
+        # A few characters of margin before the value: the second reader's crop is cut by
+        # character proportions, and digits are wider than the letters before them.
+        start = m.start()
+        while start > 0 and m.start() - start < lead and raw[start - 1] != "\n":
+            start -= 1
+        value.span = (start, m.end())
     return value
 
 
@@ -315,10 +367,10 @@ def _card_date(raw: str) -> Normalized | None:
     """Card dates: "20/11/1949", "30-04-1994"; OCR reads some separators as ':'."""
     value = normalize_date(raw)
     if value:
-        return _located(Normalized(value), raw, _DATE_SHAPE)
+        return _located(Normalized(value), raw, _DATE_SHAPE, lead=4)
     fixed = _DATE_COLONS.sub(lambda m: f"{m.group(1)}/{m.group(2)}/{m.group(3)}", clean_text(raw))
     value = normalize_date(fixed)
-    return _located(Normalized(value, ["date separators repaired"], 0.9), raw, _DATE_SHAPE) if value else None
+    return _located(Normalized(value, ["date separators repaired"], 0.9), raw, _DATE_SHAPE, lead=4) if value else None
 
 
 _NO_EXPIRY = re.compile(r"kh\w{0,2}n?g\s*th\w{0,2}i\s*h\w{0,2}n|khong\s*thoi\s*han")
