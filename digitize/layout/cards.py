@@ -466,7 +466,10 @@ def _repair_words(line: str, too_long: bool) -> tuple[str, int, int]:
     for k, w in enumerate(parts):
         if not w or w.startswith("<") or w in vocab:
             continue
-        options = {w[:i] + a + w[i + 1:] for i in range(len(w)) for a in _NAME_CONFUSE.get(w[i], "")} & vocab
+        # "TI" for "I" is a common misreading of the MRZ font: try it first.
+        options = {w[:i] + w[i + 1:] for i in range(len(w) - 1) if w[i:i + 2] == "TI"} & vocab
+        if not options:
+            options = {w[:i] + a + w[i + 1:] for i in range(len(w)) for a in _NAME_CONFUSE.get(w[i], "")} & vocab
         if too_long and not options:
             options = {w[:i] + w[i + 1:] for i in range(len(w))} & vocab
         if len(options) == 1:
@@ -495,7 +498,7 @@ def _name_line(clean: str) -> tuple[str, list[str], bool]:
             for i, c in zip(ks, choice, strict=True):
                 t[i] = c
             readings.append("".join(t))
-    best: tuple[tuple[int, int, int, int], str, int] | None = None
+    best: tuple[tuple[int, int, int, int], str, str, int] | None = None
     for reading in dict.fromkeys(readings):
         body = reading.rstrip("<")
         shape_bad = 0 if _NAME_SHAPE.fullmatch(body + "<") else 1
@@ -503,12 +506,12 @@ def _name_line(clean: str) -> tuple[str, list[str], bool]:
         deviation = sum(a != b for a, b in zip(reading, heuristic, strict=False))
         key = (shape_bad, unknown, repairs, deviation)
         if best is None or key < best[0]:
-            best = (key, line, repairs)
+            best = (key, reading, line, repairs)
     assert best is not None
-    (_, unknown, _, _), line, repairs = best
+    (_, unknown, _, _), reading, line, repairs = best
     reasons: list[str] = []
-    if line != (clean + "<" * 30)[:len(line)] and line.rstrip("<") != clean.rstrip("<"):
-        reasons.append("MRZ name line: fillers read as K and letters read as digits restored")
+    if reading.rstrip("<") != clean.rstrip("<"):
+        reasons.append("MRZ name line: fillers read as K, or letters read as digits, restored")
     if repairs:
         reasons.append("MRZ name line: one character of a name word repaired from the name vocabulary")
     line = (line + "<" * 30)[:30]
@@ -612,7 +615,7 @@ def read_mrz(l1: str, l2: str, l3: str, hints: dict[str, str] | None = None) -> 
     tried.sort(key=lambda t: (t[0], t[1]))
     if tried[0][2].valid:
         return tried[0][2]
-    for _, _, card in tried[:3]:
+    for _, _, card in tried[:10]:
         fixed = _search_digits(card.lines[0], card.lines[1], hints=hints)
         if fixed is None:
             continue
@@ -715,8 +718,9 @@ def _same(key: str, a: Any, b: Any) -> bool:
     if a is None or b is None:
         return False
     if key in ("ho_ten", "noi_thuong_tru", "que_quan", "noi_dang_ky_khai_sinh"):
-        return " ".join(re.sub(r"[^\w\s]", " ", fold(str(a))).split()) == \
-            " ".join(re.sub(r"[^\w\s]", " ", fold(str(b))).split())
+        # Case and punctuation aside, diacritics count: a misread tone mark is a difference.
+        return " ".join(re.sub(r"[^\w\s]", " ", nfc(str(a)).lower()).split()) == \
+            " ".join(re.sub(r"[^\w\s]", " ", nfc(str(b)).lower()).split())
     if key == "so_dinh_danh":
         return re.sub(r"\D", "", str(a)) == re.sub(r"\D", "", str(b))
     return " ".join(str(a).split()) == " ".join(str(b).split())
@@ -902,7 +906,9 @@ def _apply(cand: Candidate, result: validate.Check) -> None:
 
 
 def _from_code(cand: Candidate | None) -> bool:
-    return cand is not None and (cand.source in ("mrz", "qr") or cand.readers > 1)
+    """Whether an MRZ or QR code supplied or confirmed the value."""
+    return cand is not None and (cand.source in ("mrz", "qr") or any(
+        r.startswith("agrees with the MRZ") or r.startswith("agrees with the QR") for r in cand.reasons))
 
 
 def _iso(value: Any) -> date | None:

@@ -364,11 +364,12 @@ _DATE_COLONS = re.compile(r"(?<!\d)(\d{1,2})\s*[:;,]\s*(\d{1,2})\s*[:;,./-]\s*(\
 
 
 def _card_date(raw: str) -> Normalized | None:
-    """Card dates: "20/11/1949", "30-04-1994"; OCR reads some separators as ':'."""
-    value = normalize_date(raw)
+    """Card dates: "20/11/1949", "30-04-1994"; OCR reads some separators as ':' and a 1 as '†'."""
+    text = re.sub(r"†\s?(?=\d)", "1", raw)
+    value = normalize_date(text)
     if value:
         return _located(Normalized(value), raw, _DATE_SHAPE, lead=4)
-    fixed = _DATE_COLONS.sub(lambda m: f"{m.group(1)}/{m.group(2)}/{m.group(3)}", clean_text(raw))
+    fixed = _DATE_COLONS.sub(lambda m: f"{m.group(1)}/{m.group(2)}/{m.group(3)}", clean_text(text))
     value = normalize_date(fixed)
     return _located(Normalized(value, ["date separators repaired"], 0.9), raw, _DATE_SHAPE, lead=4) if value else None
 
