@@ -27,6 +27,7 @@ Reasons name the field that disagreed, never a value (names and ID numbers are p
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import combinations, product
@@ -255,6 +256,7 @@ def _stream_rows(stream: TextStream) -> dict[int, list[int]]:
     return rows
 
 
+MARGIN = 1
 _CONFUSE = {"3": "58", "5": "36", "8": "3690", "6": "58", "9": "8", "0": "8", "1": "7", "7": "1"}
 
 
@@ -284,62 +286,80 @@ def _valid_yymmdd(s: str) -> bool:
     return True
 
 
-def _digit_group(field_: str, check_char: str, max_changes: int) -> list[tuple[str, str, int]]:
-    """(value, check digit, cost) variants of a 6-digit date field whose check digit agrees."""
-    out = []
-    for value, cost in _variants(field_, max_changes):
-        if not _valid_yymmdd(value):
-            continue
-        cd = str(check_digit(value))
-        if cd == check_char:
-            out.append((value, cd, cost))
-        elif cd in _CONFUSE.get(check_char, "") and cost + 1 <= max_changes:
-            out.append((value, cd, cost + 1))
-    return out
-
-
 def _century(g: str) -> int:
     return 1900 + 100 * (int(g) // 2)
 
 
-def _search_digits(f1: str, f2: str, *, max_cost: int = 4,
-                   hints: dict[str, str] | None = None) -> tuple[str, str] | None:
-    """The unique cheapest undoing of OCR digit confusions that makes the MRZ check out, or None.
+MAX_COST = 3  # digit changes (and alignment edits) a repair may make in all
+MARGIN = 1  # another fix within this many more changes makes the MRZ ambiguous
+SEARCHED = 3  # alignments of the MRZ whose digits are searched
 
-    Every check digit, the composite, the 12-digit number's structure (known province
-    code, century/sex digit matching the sex and the birth year) must agree; two
-    different fixes at the same cost mean the MRZ cannot be repaired safely.
+
+def _group_variants(field_: str, check_char: str, max_changes: int,
+                    valid: Callable[[str], bool]) -> list[tuple[str, str, int]]:
+    """(value, check digit, changes) of a field whose check digit agrees: either the field's digits
+    are repaired, or the check digit alone was misread (never both: that would fit almost anything)."""
+    out = []
+    for value, cost in _variants(field_, max_changes):
+        if not valid(value):
+            continue
+        cd = str(check_digit(value))
+        if cd == check_char:
+            out.append((value, cd, cost))
+        elif cost == 0 and cd in _CONFUSE.get(check_char, ""):
+            out.append((value, cd, 1))
+    return out
+
+
+def _search_digits(f1: str, f2: str, *, max_cost: int | None = None,
+                   hints: dict[str, str] | None = None) -> tuple[str, str] | None:
+    """The one cheap undoing of OCR digit confusions (3/5, 6/8, 0/8, 1/7...) that makes the MRZ check out.
+
+    Every check digit and the composite must agree, and the 12-digit number's structure
+    too (a known province code; the century/sex digit matching the sex and the birth year),
+    and a repaired expiry must be a renewal birthday.  At most two changes in the number,
+    one in each date.  Another fix within ``MARGIN`` more changes makes the MRZ ambiguous:
+    None.  ``hints`` (from a decoded QR) choose among all fixes within the budget instead.
     """
+    max_cost = MAX_COST if max_cost is None else max_cost
     id_obs, doc_obs = f1[15:27], f1[5:14]
-    if not (id_obs.isdigit() and doc_obs.isdigit()):
+    if max_cost < 0 or not (id_obs.isdigit() and doc_obs.isdigit()):
         return None
     extra = {p: doc_obs[p - 3] for p in range(3, 12) if doc_obs[p - 3] != id_obs[p]}
+    if len(extra) > 2 and not hints:
+        return None  # the two printings of the number disagree too much to be repaired
     ids: list[tuple[str, str, str, int]] = []
-    for value, _ in _variants(id_obs, 3, extra):
+    id_hint = (hints or {}).get("so_dinh_danh")
+    if id_hint:
+        # The QR code tells the number: only how far the OCR reading is from it matters.
+        candidates = [id_hint] if re.fullmatch(r"\d{12}", id_hint) else []
+        max_id_changes, date_changes, max_cost = 6, 2, 10
+    else:
+        candidates = [v for v, _ in _variants(id_obs, 2 + len(extra), extra)]
+        max_id_changes, date_changes = 2, 1
+    for value in candidates:
         # A position costs one when the value departs from either reading of it (the number
         # is printed twice: in full, and its last nine digits as the document number).
-        cost = sum(1 for p in range(12) if value[p] != id_obs[p] or (p >= 3 and value[p] != doc_obs[p - 3]))
-        if value[:3] not in idnumbers.CCCD_PROVINCES or value[3] not in "0123":
+        changes = sum(1 for p in range(12) if value[p] != id_obs[p] or (p >= 3 and value[p] != doc_obs[p - 3]))
+        if changes > max_id_changes or value[:3] not in idnumbers.CCCD_PROVINCES or value[3] not in "0123":
             continue
         c1, c2 = str(check_digit(value[3:])), str(check_digit(value))
-        for obs, cd in ((f1[14], c1), (f1[29], c2)):
-            if cd != obs:
-                cost += 1 if cd in _CONFUSE.get(obs, "") else 99
-        if cost <= max_cost:
-            ids.append((value, c1, c2, cost))
-    if not ids:
-        return None
-    births = _digit_group(f2[0:6], f2[6], 2)
+        misread_checks = (c1 != f1[14]) + (c2 != f1[29])
+        if misread_checks and (changes or not all(cd in _CONFUSE.get(obs, "") for obs, cd in
+                                                  ((f1[14], c1), (f1[29], c2)) if cd != obs)):
+            continue
+        ids.append((value, c1, c2, changes + misread_checks))
+    births = _group_variants(f2[0:6], f2[6], date_changes, _valid_yymmdd)
     sex = f2[7]
-    expiry_fillers = set(f2[8:15]) <= {"<"}
-    expiries: list[tuple[str, str, int]] = [("<<<<<<", "<", 0)] if expiry_fillers else _digit_group(f2[8:14], f2[14], 2)
+    if set(f2[8:15]) <= {"<"}:
+        expiries: list[tuple[str, str, int]] = [("<<<<<<", "<", 0)]
+    else:
+        expiries = _group_variants(f2[8:14], f2[14], date_changes, _valid_yymmdd)
     today = date.today()
     solutions: list[tuple[int, str, str]] = []
     for (idv, c1, c2, ci), (b, cb, cbc), (e, ce, cec) in product(ids, births, expiries):
         cost = ci + cbc + cec
-        if cost > max_cost:
-            continue
-        if idv[4:6] != b[:2]:
+        if cost > max_cost or idv[4:6] != b[:2]:
             continue
         if sex in "MF" and (int(idv[3]) % 2 == 1) != (sex == "F"):
             continue
@@ -347,29 +367,27 @@ def _search_digits(f1: str, f2: str, *, max_cost: int = 4,
             born = date(_century(idv[3]) + int(b[:2]), int(b[2:4]), int(b[4:6]))
         except ValueError:
             continue
-        if born > today:
+        head2 = f"{b}{cb}{sex}{e}{ce}"
+        if born > today or (e != f2[8:14] and not _renewal_shaped(head2)):
             continue
         line1 = f"IDVNM{idv[3:]}{c1}{idv}<<{c2}"
-        head2 = f"{b}{cb}{sex}{e}{ce}"
         composite = str(check_digit(line1[5:30] + head2[0:7] + head2[8:15] + "<" * 11))
-        comp_cost = 0 if composite == f2[29] else (1 if composite in _CONFUSE.get(f2[29], "") else 99)
-        if cost + comp_cost > max_cost:
-            continue
-        solutions.append((cost + comp_cost, line1, f"{head2}VNM{'<' * 11}{composite}"))
+        if composite != f2[29]:
+            if cost or composite not in _CONFUSE.get(f2[29], ""):
+                continue
+            cost = 1
+        solutions.append((cost, line1, f"{head2}VNM{'<' * 11}{composite}"))
     if not solutions:
         return None
-    best = min(s[0] for s in solutions)
-    winners = {(a, b) for c, a, b in solutions if c == best}
-    if len(winners) > 1:
-        # A card expires on a birthday (renewal ages): among equally cheap fixes, keep those
-        # whose expiry is one; still ambiguous -> no repair.
-        winners = {(a, b) for a, b in winners if _renewal_shaped(b)}
-    if hints and len(winners) != 1:
-        # Values known from elsewhere on the card (a decoded QR) pick among all cheap-enough fixes.
-        winners = {(a, b) for _, a, b in solutions if _matches_hints(a, b, hints)}
-    if len(winners) != 1:
-        return None
-    return winners.pop()
+    if hints:
+        matching = {(a, b) for _, a, b in solutions if _matches_hints(a, b, hints)}
+        return matching.pop() if len(matching) == 1 else None
+    best = min(c for c, _, _ in solutions)
+    close = {(a, b) for c, a, b in solutions if c <= best + MARGIN}
+    if len(close) > 1:
+        # A card expires on a birthday (renewal ages): prefer fixes whose expiry is one.
+        close = {(a, b) for a, b in close if _renewal_shaped(b)} or close
+    return close.pop() if len(close) == 1 else None
 
 
 def _matches_hints(line1: str, line2: str, hints: dict[str, str]) -> bool:
@@ -518,6 +536,9 @@ def _name_line(clean: str) -> tuple[str, list[str], bool]:
     return line, reasons, unknown == 0
 
 
+PROBABLE = "MRZ repaired (realigned, or digits changed by the check-digit search): probable, to be reviewed"
+
+
 @dataclass
 class CardMrz:
     """An MRZ read from a card: the three lines as printed (after repair) and what they say."""
@@ -531,10 +552,23 @@ class CardMrz:
     expiry: str | None  # ISO date, NO_EXPIRY, or None when unreadable
     name_known: bool = True
     reasons: list[str] = field(default_factory=list)
+    repaired: bool = False  # realigned or digits searched: probable, not certain (see read_mrz)
 
     @property
     def value(self) -> str:
         return "\n".join(self.lines)
+
+
+def _plausible(result: MrzResult, id_number: str | None, birth: str | None, expiry: str | None) -> bool:
+    """Check digits are only mod 10: the dates must be dates, and the number's structure must
+    fit (a known province, the century/sex digit matching the sex and the birth year)."""
+    if not id_number or birth is None or expiry is None:
+        return False
+    if id_number[:3] not in idnumbers.CCCD_PROVINCES or id_number[3] not in "0123":
+        return False
+    if result.sex in ("Nam", "Nữ") and (int(id_number[3]) % 2 == 1) != (result.sex == "Nữ"):
+        return False
+    return id_number[4:6] == birth[2:4]
 
 
 def _interpret(lines: tuple[str, str, str], reasons: list[str], name_known: bool) -> CardMrz | None:
@@ -553,7 +587,7 @@ def _interpret(lines: tuple[str, str, str], reasons: list[str], name_known: bool
     expiry: str | None = result.expiry_date
     if set(lines[1][8:15]) <= {"<"}:
         expiry = NO_EXPIRY
-    valid = result.valid and bool(id_number)
+    valid = result.valid and _plausible(result, id_number, birth, expiry)
     return CardMrz(lines, result, valid, id_number, birth, result.sex, expiry, name_known,
                    [*reasons, *result.reasons])
 
@@ -581,6 +615,39 @@ def _shape_line2(v2: str) -> str:
     return head + opt + comp
 
 
+_LINE1_CHECKS = ("document_number", "id_number", "id_matches_document_number")
+_LINE2_CHECKS = ("birth_date", "expiry_date")
+
+
+def _failed(parsed: MrzResult | None, keys: tuple[str, ...]) -> int:
+    if parsed is None:
+        return 99
+    return sum(1 for k in keys if parsed.checks.get(k) is False) + (0 if parsed.id_number or "id_number" not in keys
+                                                                      else 5)
+
+
+def _best_line1(c1: str, c2: str, name: str, keep: int = 5) -> list[tuple[str, int]]:
+    """The few alignments of line 1 whose own check digits fail least (line 2 as read)."""
+    line2 = _shape_line2(c2)
+    scored = []
+    for v1, cost in _align(c1, c1.find("<<", 20), 27, first=5):
+        line1 = (v1 + "<" * 30)[:30]
+        scored.append((_failed(parse_mrz(f"{line1}\n{line2}\n{name}"), _LINE1_CHECKS), cost, line1))
+    scored.sort(key=lambda t: (t[0], t[1]))
+    return [(line1, cost) for _, cost, line1 in scored[:keep]]
+
+
+def _best_line2(c1: str, c2: str, name: str, keep: int = 5) -> list[tuple[str, int]]:
+    """The few alignments of line 2 whose own check digits fail least (line 1 as read)."""
+    line1 = (c1 + "<" * 30)[:30]
+    scored = []
+    for v2, cost in _line2_variants(c2):
+        line2 = _shape_line2(v2)
+        scored.append((_failed(parse_mrz(f"{line1}\n{line2}\n{name}"), _LINE2_CHECKS), cost, line2))
+    scored.sort(key=lambda t: (t[0], t[1]))
+    return [(line2, cost) for _, cost, line2 in scored[:keep]]
+
+
 def read_mrz(l1: str, l2: str, l3: str, hints: dict[str, str] | None = None) -> CardMrz | None:
     """Three raw MRZ rows -> :class:`CardMrz`: aligned, repaired by position and by check digits.
 
@@ -592,31 +659,40 @@ def read_mrz(l1: str, l2: str, l3: str, hints: dict[str, str] | None = None) -> 
     if m is not None:
         c1 = "ID" + c1[m.start() + 1:]
     name, name_reasons, name_known = _name_line(c3)
-    tried: list[tuple[int, int, CardMrz]] = []  # (failed checks, alignment cost, reading)
-    for v1, cost1 in _align(c1, c1.find("<<", 20), 27, first=5):
-        for v2, cost2 in _line2_variants(c2):
-            line1, line2 = (v1 + "<" * 30)[:30], _shape_line2(v2)
-            parsed = parse_mrz(f"{line1}\n{line2}\n{name}")
-            if parsed is None:
-                continue
-            f1, f2 = parsed.lines[0], parsed.lines[1]
-            if set(line2[8:15]) <= {"<"}:
-                f2 = f2[:8] + "<" * 7 + f2[15:]  # no expiry: fillers, not zeros
-            reasons = list(name_reasons)
-            if cost1 or cost2:
-                reasons.append("MRZ characters realigned")
-            card = _interpret((f1, f2, name), reasons, name_known)
-            if card is not None:
-                failed = sum(1 for ok in card.result.checks.values() if not ok) + (0 if card.id_number else 5)
-                tried.append((failed, cost1 + cost2, card))
+    def reading(line1: str, line2: str, realigned: bool) -> CardMrz | None:
+        parsed = parse_mrz(f"{line1}\n{line2}\n{name}")
+        if parsed is None:
+            return None
+        f1, f2 = parsed.lines[0], parsed.lines[1]
+        if set(line2[8:15]) <= {"<"}:
+            f2 = f2[:8] + "<" * 7 + f2[15:]  # no expiry: fillers, not zeros
+        reasons = [*name_reasons, *(["MRZ characters realigned"] if realigned else [])]
+        return _interpret((f1, f2, name), reasons, name_known)
+
+    as_read = reading((c1 + "<" * 30)[:30], _shape_line2(c2), False)
+    tried: list[tuple[int, int, CardMrz]] = []  # (failed checks, alignment edits, reading)
+    for (line1, cost1), (line2, cost2) in product(_best_line1(c1, c2, name), _best_line2(c1, c2, name)):
+        card = reading(line1, line2, bool(cost1 or cost2))
+        if card is not None:
+            failed = sum(1 for ok in card.result.checks.values() if not ok) + (0 if card.id_number else 5)
+            tried.append((failed, cost1 + cost2, card))
     if not tried:
-        return None
-    as_read = tried[0][2]
+        return as_read
     tried.sort(key=lambda t: (t[0], t[1]))
-    if tried[0][2].valid:
-        return tried[0][2]
-    for _, _, card in tried[:10]:
-        fixed = _search_digits(card.lines[0], card.lines[1], hints=hints)
+    if as_read is not None and as_read.valid:
+        if not _renewal_shaped(as_read.lines[1]):
+            as_read.repaired = True  # check digits agree, yet a card expires on a renewal birthday
+            as_read.reasons.append("MRZ expiry is not a renewal birthday of its birth date")
+        return as_read
+    realigned = [t for t in tried if t[2].valid and _renewal_shaped(t[2].lines[1])]
+    if realigned:
+        best = min(realigned, key=lambda t: t[1])
+        if sum(1 for t in realigned if t[1] == best[1] and t[2].lines != best[2].lines) == 0:
+            best[2].repaired = True
+            return best[2]
+    searched = ([(0, 0, as_read)] if as_read is not None else []) + [t for t in tried if t[2] is not as_read]
+    for _, edits, card in searched[:SEARCHED]:
+        fixed = _search_digits(card.lines[0], card.lines[1], hints=hints, max_cost=MAX_COST - edits)
         if fixed is None:
             continue
         why = "values of the QR code" if hints else "check digits and the ID-number structure"
@@ -624,6 +700,7 @@ def read_mrz(l1: str, l2: str, l3: str, hints: dict[str, str] | None = None) -> 
                               [*card.reasons, f"MRZ digits repaired: OCR digit confusions undone (the only repair "
                                f"that the {why} agree with)"], name_known)
         if repaired is not None and repaired.valid:
+            repaired.repaired = not hints
             return repaired
     return as_read
 
@@ -672,6 +749,9 @@ def card_mrz(ctx: ExtractContext) -> list[Candidate]:
                      evidence=1.0 if card.name_known else 0.7)
     if card.valid:
         cand.confirm("MRZ check digits agree")
+        if card.repaired:
+            cand.reasons.append(PROBABLE)
+            cand.evidence = min(cand.evidence, 0.6)
     else:
         cand.invalidate("MRZ check digits disagree: not used to fill or correct fields")
     if not card.name_known:
@@ -747,8 +827,11 @@ def _as_printed(key: str, code_value: Any, printed: Any) -> Any:
 
 
 def _reconcile(cands: dict[str, Candidate], key: str, code_value: Any, source: str, box: list[float] | None,
-               raw: str, *, fill: bool, may_correct: bool = True) -> None:
-    """One value carried by a code (MRZ with passing check digits, or a decoded QR) against the printed one."""
+               raw: str, *, fill: bool, probable: bool = False) -> None:
+    """One value carried by a code (MRZ with passing check digits, or a decoded QR) against the printed one.
+
+    A ``probable`` code (an MRZ that needed repairing) fills with a value to review and never
+    corrects a printed value."""
     if code_value is None:
         return
     name = _CODE_NAMES[source]
@@ -757,17 +840,17 @@ def _reconcile(cands: dict[str, Candidate], key: str, code_value: Any, source: s
         if not fill:
             return
         value = _as_printed(key, code_value, None)
-        reasons = [f"read from {name}"]
+        reasons = [f"read from {name}" + (" (repaired: review it)" if probable else "")]
         if cand is not None:
             reasons.insert(0, "the printed value could not be read")
         cands[key] = Candidate(path=key, value=value, raw=raw, span=None, kind="none", box=box, valid=True,
-                               source=source, reasons=reasons)
+                               source=source, reasons=reasons, evidence=0.6 if probable else 1.0)
         return
     if _same(key, cand.value, code_value):
         cand.confirm(f"agrees with {name}")
         cand.readers += 1
         return
-    if may_correct and _close(key, cand.value, code_value):
+    if not probable and _close(key, cand.value, code_value):
         cand.alternatives.append(cand.value)
         cand.value = _as_printed(key, code_value, cand.value)
         cand.source = source
@@ -812,8 +895,9 @@ def _check_mrz(cands: dict[str, Candidate], ctx: ExtractContext, fill: set[str])
     values = {"so_dinh_danh": card.id_number, "ngay_sinh": card.birth_date, "gioi_tinh": card.sex,
               "ngay_het_han": card.expiry}
     if card.valid:
+        probable = PROBABLE in cand.reasons
         for key, value in values.items():
-            _reconcile(cands, key, value, "mrz", box, cand.raw, fill=key in fill)
+            _reconcile(cands, key, value, "mrz", box, cand.raw, fill=key in fill, probable=probable)
     else:
         # Check digits fail: the MRZ cannot correct anything, but two readings that agree still count.
         for key, value in values.items():
@@ -851,8 +935,13 @@ def _mrz_from_qr(cands: dict[str, Candidate], parsed: dict[str, Any]) -> None:
     cand = cands.get("mrz")
     if cand is None or not isinstance(cand.value, str) or len(cand.value.split("\n")) != 3:
         return
-    if cand.valid is not True and cand.raw.count("\n") == 2:
-        hints = {k: str(parsed[k]) for k in ("so_dinh_danh", "ngay_sinh") if parsed.get(k)}
+    hints = {k: str(parsed[k]) for k in ("so_dinh_danh", "ngay_sinh") if parsed.get(k)}
+    if PROBABLE in cand.reasons:
+        card = _interpret(tuple(cand.value.split("\n")[:3]), [], True)  # type: ignore[arg-type]
+        if card is not None and card.valid and _matches_hints(card.lines[0], card.lines[1], hints):
+            cand.reasons = [r for r in cand.reasons if r != PROBABLE] + ["MRZ repair confirmed by the QR code"]
+            cand.evidence = 1.0
+    elif cand.valid is not True and cand.raw.count("\n") == 2:
         raw = cand.raw.split("\n")
         card = read_mrz(raw[0], raw[1], raw[2], hints=hints)
         if card is not None and card.valid:

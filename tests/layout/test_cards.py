@@ -237,6 +237,12 @@ def test_mrz_digit_confusions_repaired_only_when_unambiguous() -> None:
     card = read_mrz(MRZ_WOMAN[0], MRZ_WOMAN[1].replace("9007046F3007044", "9007046F5007044"), MRZ_WOMAN[2])
     assert card is not None and card.valid and card.value == "\n".join(MRZ_WOMAN)
     assert any("digits repaired" in r for r in card.reasons)
+    assert card.repaired  # probable: what it fills is to be reviewed
+    fields = _fields(_page(_back_2024((MRZ_WOMAN[0], MRZ_WOMAN[1].replace("F3007044", "F5007044"), MRZ_WOMAN[2]))),
+                     "can_cuoc_2024_mat_sau")
+    assert fields["so_dinh_danh"].value == ID_WOMAN and fields["so_dinh_danh"].status == FieldStatus.NEEDS_REVIEW
+    assert "read from the MRZ (repaired: review it)" in fields["so_dinh_danh"].reasons
+    assert fields["ngay_het_han"].value == "2030-07-04" and "agrees with the MRZ" in fields["ngay_het_han"].reasons
     # Four 3s read as 5 in the number: several repairs fit equally well -> left as read, invalid.
     line1 = "IDVNM0470502550095047050255<<0"
     card = read_mrz(line1, "4711050M<<<<<<<VNM<<<<<<<<<<<8", "TRAN<<MANH<XUAN<THANH<<<<<<<<<")
@@ -244,7 +250,7 @@ def test_mrz_digit_confusions_repaired_only_when_unambiguous() -> None:
     # A decoded QR code settles it.
     card = read_mrz(line1, "4711050M<<<<<<<VNM<<<<<<<<<<<8", "TRAN<<MANH<XUAN<THANH<<<<<<<<<",
                     hints={"so_dinh_danh": "093047050233", "ngay_sinh": "1947-11-03"})
-    assert card is not None and card.valid and card.id_number == "093047050233"
+    assert card is not None and card.valid and card.id_number == "093047050233" and not card.repaired
 
 
 def test_mrz_alignment_and_parsing_details() -> None:
