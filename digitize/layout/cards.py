@@ -10,10 +10,15 @@ adds what labels cannot express and the checks that make card data trustworthy:
 - extractor ``card_number``: the 12-digit (or 9-digit CMND) number after its label
   ("Số / No.:", "Số định danh cá nhân"), on the same row or the next; when the label is
   unreadable, the only number of the right length on the card.
-- extractor ``card_mrz``: the three 30-character MRZ rows, repaired by position
-  (:func:`digitize.fields.mrz.parse_mrz`) and, when check digits still fail, by the
-  smallest set of OCR digit confusions (3/5, 6/8, ...) that makes every check digit, the
-  ID-number structure (province, century/sex digit, birth year) and the composite agree.
+- extractor ``card_name``: the holder's name by its place (the capitals line between the
+  number and the birth date) when its label is unreadable.
+- extractor ``card_mrz``: the three 30-character MRZ lines, repaired by position
+  (:func:`digitize.fields.mrz.parse_mrz`; '<' read as «, K, (), the name line against the
+  name vocabulary, and, when check digits still fail, by realigning a dropped or added
+  character or undoing a few OCR digit confusions (3/5, 6/8, ...) where exactly one fix
+  makes every check digit, the dates and the ID-number structure agree.  Check digits are
+  mod 10, so such a repair is only *probable*: it fills values for review and never
+  corrects a printed one, unless the card's QR code confirms it.
 - check ``card``: the MRZ and the QR code (decoded from the card image) against the
   printed fields: agreement confirms, a close disagreement (an OCR-like error) is
   corrected from the code and says so, a far one is a ``conflict``; the codes fill the
@@ -256,7 +261,6 @@ def _stream_rows(stream: TextStream) -> dict[int, list[int]]:
     return rows
 
 
-MARGIN = 1
 _CONFUSE = {"3": "58", "5": "36", "8": "3690", "6": "58", "9": "8", "0": "8", "1": "7", "7": "1"}
 
 

@@ -302,7 +302,31 @@ def _card_place(raw: str) -> Normalized | None:
     if fixed:
         reasons.append("unit words (xã, huyện, tỉnh...) spelled with their diacritics")
     corrected, unit_reasons, score = _correct_units(text)
-    return Normalized(corrected, reasons + unit_reasons, score if not reasons else min(score, 0.9))
+    if reasons:
+        score = min(score, 0.9)
+    if not _ends_with_province(corrected):
+        # Card addresses end with their province; anything else is cut short or mixed with
+        # another row (a tilted photo puts two addresses in one row).
+        reasons.append("address does not end with a province name")
+        score = min(score, 0.6)
+    return Normalized(corrected, reasons + unit_reasons, score)
+
+
+def _ends_with_province(address: str) -> bool:
+    from digitize.fields.admin import correct_unit_name
+    from digitize.fields.idnumbers import CCCD_PROVINCES
+    from digitize.fields.normalize import fold
+
+    last = address.rsplit(",", 1)[-1].strip(" .")
+    m = _UNIT_PREFIX.match(fold(last))
+    name = last[m.end():].strip() if m else last
+    if not name:
+        return False
+    key = fold(name).replace("-", " ")
+    key = " ".join(key.split())
+    if any(key.endswith(" ".join(fold(p).replace("-", " ").split())) for p in CCCD_PROVINCES.values()):
+        return True
+    return correct_unit_name(name, "province").score >= 0.75
 
 
 def _vietnamese_share(text: str) -> float:
