@@ -42,38 +42,64 @@ _EVIDENCE: dict[DocType, list[tuple[str, float]]] = {
         (r"quyen so huu", -2.0),
         (r"thong tin thua dat", -3.0),
     ],
+    # ID cards: titles, bilingual labels (Vietnamese and English halves score apart, so a card
+    # whose title or one language is garbled still classifies) and the MRZ; OCR-tolerant
+    # patterns as in the card templates.  Certificate wording counts against a card (a
+    # certificate's owner line may spell out "căn cước công dân").
     DocType.CCCD_MAT_TRUOC: [
         (r"can cuoc cong dan", 6.0),
         (r"citizen identity card", 3.0),
-        (r"co gia tri den", 2.0),
-        (r"que quan", 1.5),
-        (r"noi thuong tru", 1.5),
+        (r"c[o0]\s*g[a-z]{1,3}\s*tr?[a-z]{0,2}\s*den", 2.0),
+        (r"(?<![a-z])que\s*quan", 1.5),
+        (r"place\s*o[a-z]?\s*origin", 1.5),
+        (r"(?<![a-z])n[a-z]{0,2}\s*th[a-z]{1,3}ng\s*tr?u(?![a-z])", 1.5),
+        (r"(?<![a-z])h[o0]\s*v[ao]\s*t[eo]n", 1.0),
+        (r"full\s*name", 1.0),
     ],
     DocType.CCCD_MAT_SAU: [
-        (r"idvnm", 5.0),
-        (r"dac diem nhan dang", 4.0),
-        (r"ngon tro (trai|phai)", 3.0),
-        (r"cuc truong cuc canh sat", 2.0),
-        (r"noi cu tru", -3.0),
+        (r"(?<![a-z])[i1t]?\s*[do0]vnm", 5.0),
+        (r"dac\s*diem\s*nhan\s*dang", 4.0),
+        (r"ngon\s*tro\s*(trai|phai)", 3.0),
+        (r"(left|right)\s*index\s*f", 1.5),
+        (r"cuc\s*truong\s*cuc\s*canh\s*sat", 2.0),
+        (r"date\s*,?\s*month\s*,?\s*year", 1.5),
+        (r"(?<![a-z])n[a-z]{0,2}\s*c[uw]\s*tr?u(?![a-z])", -3.0),
+        (r"khai\s*sinh", -3.0),
     ],
     DocType.CAN_CUOC_2024_MAT_TRUOC: [
         (r"(?<!chung minh )can cuoc(?! cong dan)", 3.0),
         (r"identity card(?!.*citizen)", 1.0),
-        (r"so dinh danh ca nhan", 4.0),
-        (r"ho,? chu dem va ten khai sinh", 4.0),
+        (r"so\s*[a-z]{0,4}\s*danh\s*ca\s*n", 4.0),
+        (r"personal\s*identification\s*n", 2.0),
+        (r"ho,?\s*ch[a-z]{0,2}\s*d[a-z]{1,2}m\s*v[ao]\s*t[eo]n", 4.0),
+        (r"surname\s*,?\s*middle", 2.0),
         (r"can cuoc cong dan", -6.0),
+        (r"(?<![a-z])[i1t]?\s*[do0]vnm", -3.0),
     ],
     DocType.CAN_CUOC_2024_MAT_SAU: [
-        (r"idvnm", 4.0),
-        (r"noi cu tru", 3.0),
-        (r"noi dang ky khai sinh", 4.0),
-        (r"bo cong an", 1.0),
-        (r"dac diem nhan dang", -3.0),
+        (r"(?<![a-z])[i1t]?\s*[do0]vnm", 4.0),
+        (r"(?<![a-z])n[a-z]{0,2}\s*c[uw]\s*tr?u(?![a-z])", 3.0),
+        (r"n[a-z]{0,2}\s*d[a-z]{2,3}\s*k[yi]\s*kh[a-z]{1,2}\s*s", 4.0),
+        (r"place\s*o[a-z]?\s*birth", 1.5),
+        (r"ngay\s*[,.]?\s*thang\s*[,.]?\s*[a-z]{2,4}\s*(cap|h[a-z]{1,2}t\s*han)", 3.0),
+        (r"date\s*o[a-z]?\s*issue", 1.5),
+        (r"(?<![a-z])bo\s*cong\s*an", 1.0),
+        (r"ministry\s*of\s*public", 1.0),
+        (r"dac\s*diem\s*nhan\s*dang", -3.0),
+        (r"ngon\s*tro", -3.0),
     ],
     DocType.CMND: [
         (r"chung minh nhan dan", 6.0),
-        (r"nguyen quan", 2.0),
-        (r"noi dkhk thuong tru|noi dang ky ho khau", 2.0),
+        (r"(?<![a-z])nguy[a-z]{0,2}n\s*qu[a-z]{1,2}n", 2.0),
+        (r"noi\s*dkhk|noi\s*dang\s*ky\s*h[o0]\s*khau", 2.0),
+        (r"(?<![a-z])sinh\s*ngay", 1.0),
+        # The back: ethnicity, religion, "dấu vết riêng và dị hình", issue date.
+        (r"dau\s*vet\s*rieng", 4.0),
+        (r"(?<![a-z])di\s*hinh", 2.0),
+        (r"(?<![a-z])ton\s*giao", 1.5),
+        (r"(?<![a-z])dan\s*toc", 1.0),
+        (r"can cuoc", -2.0),
+        (r"(?<![a-z])[i1t]?\s*[do0]vnm", -4.0),
     ],
 }
 
@@ -113,6 +139,8 @@ def classify_text(folded: str) -> Classification:
         score = _score(folded, rules)
         if doc_type.is_certificate:
             score += gcn_base
+        else:
+            score -= gcn_base
         scores[doc_type] = score
     ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
     best, best_score = ranked[0]

@@ -26,7 +26,7 @@ from digitize.layout import cards as _cards  # noqa: F401  (registers extractors
 from digitize.layout import gcn as _gcn  # noqa: F401  (registers extractors and checks)
 from digitize.layout.candidate import CHECKS, EXTRACTORS, Candidate, ExtractContext
 from digitize.layout.reading import Span, TextStream, piece_polygon
-from digitize.layout.template import FieldSpec, Template, locate
+from digitize.layout.template import FieldSpec, Template, build_stream, locate
 from digitize.layout.values import Normalized, normalize
 from digitize.model import Field, FieldStatus, Line, Page
 from digitize.ocr.base import OcrBackend
@@ -58,6 +58,8 @@ def candidate_from_span(ctx: ExtractContext, path: str, span: Span, normalizer: 
     normalized = normalize(normalizer, span.text)
     if normalized is None:
         return None
+    if normalized.span is not None:  # the value lies inside noise: keep only its own characters
+        span = ctx.stream.span(span.start + normalized.span[0], span.start + normalized.span[1])
     return Candidate(
         path=path, value=normalized.value, raw=clean_text(span.text), span=span, kind=kind,
         normalizer=normalizer, char_confidences=ctx.stream.char_confidences(span),
@@ -247,7 +249,7 @@ def extract_fields(
     page: Page, template: Template, backend: OcrBackend, settings: Settings, page_number: int = 0
 ) -> list[Field]:
     """Every field of ``template`` on ``page``: found ones with value/box/confidence, required ones ``not_found``."""
-    ctx = ExtractContext(page, TextStream.from_lines(page.lines), template, settings, page_number)
+    ctx = ExtractContext(page, build_stream(page.lines, template), template, settings, page_number)
     candidates, missing = template_candidates(ctx)
     for name in template.extractors:
         candidates.extend(EXTRACTORS[name](ctx))

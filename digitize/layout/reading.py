@@ -75,7 +75,11 @@ class TextStream:
 
     @classmethod
     def from_lines(cls, lines: list[Line]) -> TextStream:
-        rows = group_rows(lines)
+        return cls.from_rows(group_rows(lines))
+
+    @classmethod
+    def from_rows(cls, rows: list[list[Line]]) -> TextStream:
+        """Rows already in reading order (an empty row is a blank line: it ends multi-row values)."""
         ordered: list[Line] = []
         row_of_line: list[int] = []
         line_start: list[int] = []

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from digitize.layout.reading import Span, TextStream
+from digitize.model import Line
 from digitize.ocr.models import models_dir
 
 
@@ -85,6 +87,30 @@ def load_template(path: Path) -> Template:
 def all_templates() -> dict[str, Template]:
     folder = models_dir() / "templates"
     return {p.stem: load_template(p) for p in sorted(folder.glob("*.toml"))}
+
+
+# A template may name its reading order (``reading_order = "..."``): how its page's lines
+# become the text stream.  Cards, for instance, keep the photo column's text out of the
+# rows of the fields column.  Unnamed or unknown: rows top to bottom across the page.
+StreamBuilder = Callable[[list[Line], Template], TextStream]
+READING_ORDERS: dict[str, StreamBuilder] = {}
+
+
+def reading_order(name: str) -> Callable[[StreamBuilder], StreamBuilder]:
+    """Register a named reading order that templates can select with ``reading_order``."""
+
+    def register(fn: StreamBuilder) -> StreamBuilder:
+        READING_ORDERS[name] = fn
+        return fn
+
+    return register
+
+
+def build_stream(lines: list[Line], template: Template | None) -> TextStream:
+    """The text stream of ``lines`` in the reading order ``template`` asks for."""
+    name = template.meta.get("reading_order") if template is not None else None
+    builder = READING_ORDERS.get(name) if isinstance(name, str) else None
+    return builder(lines, template) if builder is not None and template is not None else TextStream.from_lines(lines)
 
 
 def template_for(doc_type: str) -> Template | None:

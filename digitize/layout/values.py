@@ -34,6 +34,7 @@ class Normalized:
     value: Any
     reasons: list[str] = field(default_factory=list)
     score: float = 1.0  # how strongly normalisation/correction supports the value (1 = exact)
+    span: tuple[int, int] | None = None  # [start, end) of the value within the raw text, when it is only part of it
 
 
 def text_value(raw: str) -> str | None:
@@ -167,6 +168,288 @@ def _year(raw: str) -> Normalized | None:
     return Normalized(value) if value else None
 
 
+# -- ID cards ----------------------------------------------------------------------------------
+# Card labels are bilingual ("Quê quán / Place of origin:"); when OCR garbles the English
+# half or drops its colon, what is left of it precedes the value.  These normalisers look
+# for the value's own shape and drop label residue and stray marks around it.
+
+_CARD_LABEL_WORDS = frozenset((
+    "full", "name", "date", "of", "birth", "sex", "nationality", "place", "origin", "residence", "expiry", "issue",
+    "personal", "identification", "number", "no", "surname", "middle", "and", "given", "month", "year",
+))
+_LABEL_GLYPHS = str.maketrans({"ƒ": "f", "œ": "o", "ø": "o", "0": "o", "1": "l", "ı": "i"})
+_STRAY = "_—–~`'\"“”‘’|#*^°•›‹«»¬=+"
+
+
+def _strip_card_residue(raw: str) -> str:
+    """The value without a leading English label remainder ("/ Place of origin:") and stray marks."""
+    text = clean_text(raw)
+    # "/ Place oƒ residence: value" (or "(", "|" for the slash): drop up to the colon.
+    m = re.match(r"^\s*[/|(\\]\s*[^:\n]{0,50}:\s*", text)
+    text = text[m.end():] if m else re.sub(r"^\s*[/|(\\]\s*", "", text)
+    words = text.split(" ")
+    # Leading English label words (fuzzy: OCR reads "Place oƒ" for "Place of").
+    from rapidfuzz import fuzz, process
+
+    while words:
+        w = words[0].strip(_STRAY + ":.,;/").lower().translate(_LABEL_GLYPHS)
+        if not w:
+            words.pop(0)
+            continue
+        hit = process.extractOne(w, _CARD_LABEL_WORDS, scorer=fuzz.ratio)
+        if hit is not None and hit[1] >= (100 if len(w) <= 3 else 75) and len(words) > 1 and w.isascii():
+            words.pop(0)
+            continue
+        break
+    words = [w.strip(_STRAY).lstrip(".,;:") for w in words]
+    words = [w for w in words if w and re.search(r"\w", w)]
+    text = " ".join(words).strip(" .,;:-")
+    return text
+
+
+def _card_text(raw: str) -> Normalized | None:
+    text = _strip_card_residue(raw)
+    if not text or is_empty_marker(text) or not re.search(r"[^\W\d_]", text):
+        return None
+    return Normalized(text)
+
+
+_UNIT_PREFIX = re.compile(
+    r"^(?P<prefix>(?:tinh|thanh\s*pho|tp\.?|huyen|quan|thi\s*xa|tx\.?|thi\s*tran|tt\.?|xa|phuong|p\.?)\s+)",
+)
+_PREFIX_LEVEL = {"tinh": "province", "huyen": "district", "quan": "district", "thi xa": "district", "tx": "district",
+                 "thi tran": "ward", "tt": "ward", "xa": "ward", "phuong": "ward", "p": "ward"}
+
+
+def _correct_units(text: str) -> tuple[str, list[str], float]:
+    """The administrative-unit names of an address ("…, Vị Xuyện, Hà Giang") checked against the
+    gazetteer from the end (province, then district, then ward); only same-letter (diacritic)
+    corrections are made below province level.  Street and village parts are left as read."""
+    from digitize.fields.admin import correct_unit_name
+    from digitize.fields.normalize import fold
+
+    parts = text.split(",")
+    if len(parts) < 2:
+        return text, [], 1.0
+    reasons: list[str] = []
+    score = 1.0
+    positional = ["province", "district", "ward"]
+    for k in range(len(parts) - 1, max(-1, len(parts) - 4), -1):
+        part = parts[k]
+        lead = part[:len(part) - len(part.lstrip())]
+        body = part.strip()
+        m = _UNIT_PREFIX.match(fold(body))
+        prefix = body[:m.end()] if m else ""
+        name = body[len(prefix):].strip()
+        key = re.sub(r"[\s.]+", " ", fold(prefix)).strip().rstrip(".") if prefix else ""
+        level = _PREFIX_LEVEL.get(key) or ("province" if key in ("thanh pho", "tp") and k == len(parts) - 1
+                                           else ("district" if key in ("thanh pho", "tp") else None))
+        level = level or positional[len(parts) - 1 - k]
+        if not name or any(c.isdigit() for c in name):
+            continue
+        fixed = correct_unit_name(name, level)
+        same_letters = fold(fixed.value) == fold(name)
+        if fixed.changed and (level == "province" or same_letters):
+            parts[k] = f"{lead}{prefix}{fixed.value}"
+            reasons.extend(fixed.reasons)
+            score = min(score, fixed.score)
+    return ",".join(parts), reasons, score
+
+
+# Words an address on a card starts with; text before one of them, with no comma, is what is
+# left of a garbled label ("Đi&ce cự Đờth- Xã Nguyên Xá, ...").
+_ADDRESS_START = re.compile(
+    r"(?:^|\s)(?=(?:xa|phuong|thi\s*tran|thon|xom|ap|ban|to|so|khu|khoi|buon|lang|doi|cum|soc|phum|thanh\s*pho"
+    r"|tinh|huyen|quan|thi\s*xa|tdp|kp)\s)"
+)
+_UNIT_WORDS = {"xa": "xã", "phuong": "phường", "thi tran": "thị trấn", "huyen": "huyện", "quan": "quận",
+               "thi xa": "thị xã", "thanh pho": "thành phố", "tinh": "tỉnh"}
+_UNIT_WORD = re.compile(r"(?<![^\W\d_])(" + "|".join(
+    r"\s*".join(w.split()) for w in sorted(_UNIT_WORDS, key=len, reverse=True)) + r")(?=\s+[^\W\d_])")
+
+
+def _fix_unit_words(text: str) -> tuple[str, bool]:
+    """Diacritics of the unit words themselves ("tình Thái Bình" -> "tỉnh Thái Bình"), case kept."""
+    folded = _folded_chars(text)
+    out = list(text)
+    changed = False
+    for m in _UNIT_WORD.finditer(folded):
+        canonical = _UNIT_WORDS.get(" ".join(m.group(1).split()))
+        printed = text[m.start(1):m.end(1)]
+        if canonical is None or len(canonical) != len(printed) or printed.lower() == canonical:
+            continue
+        if printed[:1].isupper():
+            canonical = canonical[:1].upper() + canonical[1:]
+        out[m.start(1):m.end(1)] = list(canonical)
+        changed = True
+    return "".join(out), changed
+
+
+def _card_place(raw: str) -> Normalized | None:
+    """An address or place as printed; label residue and stray marks dropped, unit names
+    checked against the gazetteer (OCR diacritic errors repaired)."""
+    text = _strip_card_residue(raw)
+    if not text or is_empty_marker(text) or len(re.findall(r"[^\W\d_]", text)) < 2:
+        return None
+    reasons: list[str] = []
+    m = _ADDRESS_START.search(_folded_chars(text).lower())
+    if m is not None and 0 < m.start() <= 30 and "," not in text[:m.start()]:
+        prefix = text[:m.start()]
+        if _vietnamese_share(prefix) < 0.6 or re.search(r"[^\w\s]", prefix):
+            text = text[m.start():].strip()
+            reasons.append("text before the address dropped (what is left of a garbled label)")
+    text, fixed = _fix_unit_words(text)
+    if fixed:
+        reasons.append("unit words (xã, huyện, tỉnh...) spelled with their diacritics")
+    corrected, unit_reasons, score = _correct_units(text)
+    if reasons:
+        score = min(score, 0.9)
+    if not _ends_with_province(corrected):
+        # Card addresses end with their province; anything else is cut short or mixed with
+        # another row (a tilted photo puts two addresses in one row).
+        reasons.append("address does not end with a province name")
+        score = min(score, 0.6)
+    return Normalized(corrected, reasons + unit_reasons, score)
+
+
+def _ends_with_province(address: str) -> bool:
+    from digitize.fields.admin import correct_unit_name
+    from digitize.fields.idnumbers import CCCD_PROVINCES
+    from digitize.fields.normalize import fold
+
+    last = address.rsplit(",", 1)[-1].strip(" .")
+    m = _UNIT_PREFIX.match(fold(last))
+    name = last[m.end():].strip() if m else last
+    if not name:
+        return False
+    key = fold(name).replace("-", " ")
+    key = " ".join(key.split())
+    if any(key.endswith(" ".join(fold(p).replace("-", " ").split())) for p in CCCD_PROVINCES.values()):
+        return True
+    return correct_unit_name(name, "province").score >= 0.75
+
+
+def _vietnamese_share(text: str) -> float:
+    """Share of the words of ``text`` that are Vietnamese syllables."""
+    from digitize.fields.vietnamese import is_valid_syllable
+
+    words = re.findall(r"[^\W\d_]+", text)
+    return sum(is_valid_syllable(w) for w in words) / len(words) if words else 0.0
+
+
+def _card_name(raw: str) -> Normalized | None:
+    """A card holder's name: printed in capitals; vocabulary-checked like other names."""
+    text = _strip_card_residue(raw)
+    text = re.sub(r"[^\w\s'-]", " ", text)
+    text = " ".join(w for w in text.split() if not w.isdigit()).strip(" -'")
+    if not text or not re.search(r"[^\W\d_]", text):
+        return None
+    correction = correct_name(text)
+    reasons = list(correction.reasons)
+    score = correction.score
+    letters = [c for c in text if c.isalpha()]
+    if letters and sum(c.islower() for c in letters) > len(letters) / 2:
+        reasons.append("card names are printed in capitals; this reads mostly lower case")
+        score = min(score, 0.6)
+    if len(text.split()) < 2:
+        reasons.append("a single word: a full name has at least two")
+        score = min(score, 0.5)
+    return Normalized(correction.value, reasons, score)
+
+
+def _folded_chars(raw: str) -> str:
+    """``raw`` folded character by character (same length, so offsets carry over)."""
+    from digitize.layout.reading import fold_char
+
+    return "".join(fold_char(c) for c in raw)
+
+
+def _located(value: Normalized, raw: str, pattern: re.Pattern[str], lead: int = 0) -> Normalized:
+    """``value`` with the span of ``pattern``'s first match in ``raw`` (folded, digit confusions repaired)."""
+    from digitize.fields.normalize import fix_digit_confusions
+
+    fixed = fix_digit_confusions(raw)
+    if len(fixed) != len(raw):
+        return value
+    m = pattern.search(_folded_chars(fixed))
+    if m is not None and (m.start(), m.end()) != (0, len(raw)):
+        # A few characters of margin before the value: the second reader's crop is cut by
+        # character proportions, and digits are wider than the letters before them.
+        start = m.start()
+        while start > 0 and m.start() - start < lead and raw[start - 1] != "\n":
+            start -= 1
+        value.span = (start, m.end())
+    return value
+
+
+_DATE_SHAPE = re.compile(r"(?<!\d)\d{1,2}\s*[/.\-:;,]\s*\d{1,2}\s*[/.\-:;,]\s*\d{4}(?!\d)"
+                         r"|ngay\s*\d{1,2}\s*thang\s*\d{1,2}\s*nam\s*\d{4}|(?<!\d)\d{8}(?!\d)")
+_DATE_COLONS = re.compile(r"(?<!\d)(\d{1,2})\s*[:;,]\s*(\d{1,2})\s*[:;,./-]\s*(\d{4})(?!\d)")
+
+
+def _card_date(raw: str) -> Normalized | None:
+    """Card dates: "20/11/1949", "30-04-1994"; OCR reads some separators as ':' and a 1 as '†'."""
+    text = re.sub(r"†\s?(?=\d)", "1", raw)
+    value = normalize_date(text)
+    if value:
+        return _located(Normalized(value), raw, _DATE_SHAPE, lead=4)
+    fixed = _DATE_COLONS.sub(lambda m: f"{m.group(1)}/{m.group(2)}/{m.group(3)}", clean_text(text))
+    value = normalize_date(fixed)
+    return _located(Normalized(value, ["date separators repaired"], 0.9), raw, _DATE_SHAPE, lead=4) if value else None
+
+
+_NO_EXPIRY = re.compile(r"kh\w{0,2}n?g\s*th\w{0,2}i\s*h\w{0,2}n|khong\s*thoi\s*han")
+
+
+def _expiry(raw: str) -> Normalized | None:
+    """Card expiry: an ISO date, or the printed "Không thời hạn" (no expiry)."""
+    from digitize.fields.normalize import fold
+
+    folded = fold(raw)
+    if re.search(r"khong\s*thoi\s*han", folded):
+        return _located(Normalized("Không thời hạn"), raw, _NO_EXPIRY)
+    date_value = _card_date(raw)
+    if date_value is not None:
+        return date_value
+    if _NO_EXPIRY.search(folded):
+        return _located(Normalized("Không thời hạn", ["'Không thời hạn' read with OCR errors"], 0.8), raw, _NO_EXPIRY)
+    return None
+
+
+_SEX_WORD = re.compile(r"(?<![a-z])(?:nam|nu|male|female)(?![a-z])")
+
+
+def _card_sex(raw: str) -> Normalized | None:
+    """"Nam" / "Nữ" from a value that may still carry the English label ("/ Sex: Nữ")."""
+    from digitize.fields.normalize import fold
+
+    tokens = re.findall(r"[a-z]+", fold(raw))
+    found = [t for t in tokens if t in ("nam", "nu", "male", "female")]
+    if not found:
+        value = normalize_sex(raw)
+        return Normalized(value) if value else None
+    values = {"Nam" if t in ("nam", "male") else "Nữ" for t in found}
+    if len(values) > 1:
+        return None
+    return _located(Normalized(values.pop()), raw, _SEX_WORD)
+
+
+# "Việt Nam", also as a second reader reads a crop that cut its first letters ("ệt Nam").
+_VIET_NAM = re.compile(r"(?:(?<![a-z])v\s*)?(?:i\s*)?e\s*t\s*nam(?![a-z])|viet\s*nam")
+
+
+def _nationality(raw: str) -> Normalized | None:
+    """Nationality as printed; "Việt Nam" recognised through OCR diacritic errors."""
+    from digitize.fields.normalize import fold
+
+    if _VIET_NAM.search(fold(raw)):
+        return _located(Normalized("Việt Nam"), raw, _VIET_NAM)
+    text = _strip_card_residue(raw)
+    if not text or not re.search(r"[^\W\d_]{3}", text):
+        return None
+    return Normalized(text, ["nationality other than Việt Nam: check it"], 0.7)
+
+
 NORMALIZERS: dict[str, Callable[[str], Normalized | None]] = {
     "text": _wrap(text_value),
     "place": _place,
@@ -185,6 +468,13 @@ NORMALIZERS: dict[str, Callable[[str], Normalized | None]] = {
     "code12": _code12,
     "sex": _sex,
     "year": _year,
+    "card_text": _card_text,
+    "card_place": _card_place,
+    "card_name": _card_name,
+    "card_date": _card_date,
+    "expiry": _expiry,
+    "card_sex": _card_sex,
+    "nationality": _nationality,
 }
 
 
