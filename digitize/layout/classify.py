@@ -32,6 +32,9 @@ _EVIDENCE: dict[DocType, list[tuple[str, float]]] = {
         (r"thong tin tai san gan lien voi dat", 3.0),
         (r"ma giay chung nhan", 3.0),
         (r"(?<![a-z])loai dat", 1.5),
+        # Page 2 of the 2024 sheet: arabic-numbered sketch and changes sections.
+        (r"(^|\n)\s*5\s*[.)]\s*so do thua dat", 4.0),
+        (r"(^|\n)\s*6\s*[.)]\s*nhung thay doi sau khi cap", 4.0),
         (r"quyen so huu nha o va tai san khac", -5.0),
     ],
     DocType.GCN_TRUOC_2009: [
@@ -109,11 +112,15 @@ _GCN_COMMON = [
     (r"thua dat so", 2.0),
     (r"to ban do so", 2.0),
     (r"so vao so cap", 1.5),
+    (r"so do thua dat", 1.0),
+    (r"bang ke toa do", 1.0),
+    (r"nhung thay doi sau khi cap", 1.0),
 ]
 
 _PAGE_ROLES = [
     ("trang_4", r"(^|\n)\s*iv\s*[.)]?\s*nhung thay doi"),
     ("trang_3", r"(^|\n)\s*iii\s*[.)]?\s*so do"),
+    ("trang_2", r"(^|\n)\s*5\s*[.)]\s*so do thua dat"),
     ("trang_2", r"(^|\n)\s*ii\s*[.)]?\s*thua dat"),
     ("trang_1", r"(^|\n)\s*i\s*[.)]?\s*(nguoi su dung|ten nguoi)"),
 ]

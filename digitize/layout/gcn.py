@@ -279,7 +279,8 @@ _COLUMNS = (
     ("thoi_han_su_dung", re.compile(r"thoi\s*han"), "use_term", "text"),
     ("ghi_chu", re.compile(r"ghi\s*chu"), "text", "text"),
 )
-_TABLE_END = re.compile(r"tong\s*dien\s*tich|,\s*ngay\s*\d|vao\s*so")
+# The table ends at its total, the date line, the registry line, or the next numbered section.
+_TABLE_END = re.compile(r"tong\s*dien\s*tich|,\s*ngay\s*\d|vao\s*so|^\s*\d\s*[.)]\s*[a-z]|:")
 
 
 @extractor("parcel_table")

@@ -26,14 +26,30 @@ def _height(line: Line) -> float:
     return max(1.0, y1 - y0)
 
 
+def _overlaps_horizontally(line: Line, row: list[Line]) -> bool:
+    """True when ``line`` shares more than a third of its (or a member's) width with a member of ``row``."""
+    x0, _, x1, _ = line.bbox()
+    for other in row:
+        o0, _, o1, _ = other.bbox()
+        shared = min(x1, o1) - max(x0, o0)
+        if shared > 0.33 * max(1.0, min(x1 - x0, o1 - o0)):
+            return True
+    return False
+
+
 def group_rows(lines: list[Line]) -> list[list[Line]]:
-    """Group lines whose vertical centres are within half a line height; rows top to bottom, lines left to right."""
+    """Group lines whose vertical centres are within half a line height; rows top to bottom, lines left to right.
+
+    Two lines one above the other (they share their horizontal extent) never share a row,
+    however close their centres: a slightly skewed page must not interleave its lines.
+    """
     ordered = sorted((ln for ln in lines if ln.polygon), key=_centre_y)
     rows: list[list[Line]] = []
     row_centres: list[float] = []
     for line in ordered:
         cy, h = _centre_y(line), _height(line)
-        if rows and abs(cy - row_centres[-1]) <= 0.5 * max(h, np.median([_height(x) for x in rows[-1]])):
+        if (rows and abs(cy - row_centres[-1]) <= 0.5 * max(h, np.median([_height(x) for x in rows[-1]]))
+                and not _overlaps_horizontally(line, rows[-1])):
             rows[-1].append(line)
             row_centres[-1] = float(np.mean([_centre_y(x) for x in rows[-1]]))
         else:

@@ -182,12 +182,13 @@ def locate(stream: TextStream, template: Template, spec: FieldSpec) -> list[Loca
                 if sm and sm.start() < end:
                     end = sm.start()
             for stop in other_labels:
-                # Another label ends the value only where labels stand: at a row start, after
-                # an item marker or a separator ("125, tờ bản đồ số"); "Ghi chú: Diện tích
-                # đất ở..." is a value that happens to begin with a label's words.
+                # Another label ends the value only where labels stand: at the start of an OCR
+                # line, after an item marker or a separator ("125, tờ bản đồ số"); "Ghi chú:
+                # Diện tích đất ở..." is a value that happens to begin with a label's words.
                 for sm in _compile(stop).finditer(folded, start, end):
                     before = folded[start:sm.start()].rstrip(" \t")
-                    if before and before[-1] in "\n),;":
+                    starts_a_line = stream.offset_in_line[sm.start()] == 0
+                    if starts_a_line or (before and before[-1] in "\n),;"):
                         end = min(end, sm.start())
                         break
             value_text = folded[start:end]

@@ -132,6 +132,17 @@ def render_cccd_front(card: IdCard, rng: np.random.Generator) -> Rendered:
     return _round(r, int(mm(3)))
 
 
+def _mrz_values(cv: Canvas, card: IdCard) -> None:
+    """What the MRZ prints in clear on a card back: the ID number, birth date, sex and expiry."""
+    for path, value in (("so_dinh_danh", card.number), ("ngay_sinh", card.person.birth.isoformat()),
+                        ("gioi_tinh", card.person.sex)):
+        cv.value(path, value)
+        cv.boxes[path] = list(cv.boxes["mrz"])
+    if card.ngay_het_han is not None:
+        cv.value("ngay_het_han", card.ngay_het_han.isoformat())
+        cv.boxes["ngay_het_han"] = list(cv.boxes["mrz"])
+
+
 def _mrz(cv: Canvas, lines: list[str], y0: float) -> None:
     size = cv.pt(8.6)
     mono = cv.font(size, role="mono")
@@ -199,6 +210,7 @@ def render_cccd_back(card: IdCard, rng: np.random.Generator) -> Rendered:
     cv.overlay(ch, int(mm(70)), int(mm(30)))
     cv.draw((250, 250, 250))
     _mrz(cv, card.mrz, mm(43.5))
+    _mrz_values(cv, card)
     r = cv.finish("cccd_mat_sau", "mat_sau")
     return _round(r, int(mm(3)))
 
@@ -270,6 +282,7 @@ def render_can_cuoc_back(card: IdCard, rng: np.random.Generator) -> Rendered:
     _issuer_block(cv, mm(62), mm(26), ["BỘ CÔNG AN"], "MINISTRY OF PUBLIC SECURITY", rng,
                   pick(rng, ["Nguyễn Ngọc Lâm", "Trần Quốc Tỏ", "Lê Quốc Hùng"]))
     _mrz(cv, card.mrz, mm(43.5))
+    _mrz_values(cv, card)
     r = cv.finish("can_cuoc_2024_mat_sau", "mat_sau")
     return _round(r, int(mm(3)))
 
