@@ -56,7 +56,7 @@ def _wipe_text(gray: np.ndarray) -> np.ndarray:
 def _largest_components(mask: np.ndarray, min_fraction: float, limit: int = 3) -> list[np.ndarray]:
     n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=4)
     total = mask.shape[0] * mask.shape[1]
-    order = np.argsort(-stats[1:, cv2.CC_STAT_AREA]) + 1 if n > 1 else []
+    order: list[int] = (np.argsort(-stats[1:, cv2.CC_STAT_AREA]) + 1).tolist() if n > 1 else []
     out = []
     for i in order[:limit]:
         if stats[i, cv2.CC_STAT_AREA] < min_fraction * total:
@@ -150,6 +150,30 @@ def refit_quad(quad: Quad, points: np.ndarray, tol: float) -> Quad:
     return order_corners(res)
 
 
+def _reduce_to_quad(poly: np.ndarray) -> Quad | None:
+    """Drop the shortest edge of a convex polygon until four sides remain.
+
+    Each drop extends the two neighbouring sides to their intersection: a cut or torn
+    corner, or a card's rounded corner, is replaced by the corner the paper would have.
+    """
+    pts = [np.asarray(p, float) for p in poly]
+    while len(pts) > 4:
+        n = len(pts)
+        lengths = [np.hypot(*(pts[(i + 1) % n] - pts[i])) for i in range(n)]
+        i = int(np.argmin(lengths))
+        a0, a1 = pts[(i - 1) % n], pts[i]
+        b0, b1 = pts[(i + 1) % n], pts[(i + 2) % n]
+        c = _intersect((a0, a1 - a0), (b1, b0 - b1))
+        if c is None:
+            return None
+        keep = [pts[j] for j in range(n) if j not in (i, (i + 1) % n)]
+        insert_at = i if (i + 1) % n != 0 else len(keep)
+        keep.insert(min(insert_at, len(keep)), c)
+        pts = keep
+    quad = np.array(pts)
+    return quad if quad_is_convex(quad) else None
+
+
 def _quad_from_mask(mask: np.ndarray) -> tuple[Quad, np.ndarray] | None:
     contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
     if not contours:
@@ -158,13 +182,17 @@ def _quad_from_mask(mask: np.ndarray) -> tuple[Quad, np.ndarray] | None:
     hull = cv2.convexHull(contour)
     peri = cv2.arcLength(hull, True)
     quad = None
-    for eps in (0.01, 0.02, 0.03, 0.05, 0.08):
-        approx = cv2.approxPolyDP(hull, eps * peri, True)
-        if len(approx) == 4:
-            quad = approx.reshape(4, 2).astype(float)
-            break
-        if len(approx) < 4:
-            break
+    approx = cv2.approxPolyDP(hull, 0.012 * peri, True).reshape(-1, 2).astype(float)
+    if 4 <= len(approx) <= 10:
+        quad = _reduce_to_quad(approx)
+    if quad is None:
+        for eps in (0.02, 0.03, 0.05, 0.08):
+            approx2 = cv2.approxPolyDP(hull, eps * peri, True)
+            if len(approx2) == 4:
+                quad = approx2.reshape(4, 2).astype(float)
+                break
+            if len(approx2) < 4:
+                break
     if quad is None:  # rounded or torn outline: the best rectangle still gives four sides
         quad = cv2.boxPoints(cv2.minAreaRect(hull)).astype(float)
     pts = contour.reshape(-1, 2).astype(float)
@@ -328,7 +356,7 @@ def page_size(quad: Quad, snap_tolerance: float = 0.06, max_side: int = 4000) ->
         W, H = longest, longest / aspect
     else:
         W, H = longest / aspect, longest
-    return max(1, int(round(W))), max(1, int(round(H))), fmt
+    return max(1, round(W)), max(1, round(H)), fmt
 
 
 def rectify_matrix(quad: Quad, size: tuple[int, int]) -> np.ndarray:
@@ -343,9 +371,18 @@ def quad_cut_off(quad: Quad, image_size: tuple[int, int], margin: float = 0.004)
     """True when a corner lies outside the frame (the document is cut off)."""
     w, h = image_size
     m = margin * max(w, h)
-    q = np.asarray(quad, float)
-    return bool(np.any(q[:, 0] < -m) or np.any(q[:, 1] < -m) or np.any(q[:, 0] > w - 1 + m)
-                or np.any(q[:, 1] > h - 1 + m))
+    q = order_corners(np.asarray(quad, float))
+    if bool(np.any(q[:, 0] < -m) or np.any(q[:, 1] < -m) or np.any(q[:, 0] > w - 1 + m)
+            or np.any(q[:, 1] > h - 1 + m)):
+        return True
+    # a whole side lying on the frame's edge: the paper goes on beyond the photo
+    edge = 0.02 * max(w, h)
+    for i in range(4):
+        a, b = q[i], q[(i + 1) % 4]
+        for axis, limit in ((0, 0.0), (0, w - 1.0), (1, 0.0), (1, h - 1.0)):
+            if abs(a[axis] - limit) < edge and abs(b[axis] - limit) < edge:
+                return True
+    return False
 
 
 def find_spread_split(mask: np.ndarray, min_aspect: float = 1.2) -> float | None:
@@ -386,7 +423,7 @@ def find_spread_split(mask: np.ndarray, min_aspect: float = 1.2) -> float | None
 def split_matrices(size: tuple[int, int], split_x: float) -> list[tuple[np.ndarray, tuple[int, int]]]:
     """Translations that crop the left and right page of a spread (matrix, page size)."""
     w, h = size
-    x = int(round(split_x * w))
+    x = round(split_x * w)
     return [
         (np.eye(3), (max(1, x), h)),
         (np.array([[1.0, 0.0, -float(x)], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]), (max(1, w - x), h)),

@@ -46,7 +46,7 @@ def strong_red(red: np.ndarray, red_ch: np.ndarray, luma: np.ndarray) -> np.ndar
     return (red.astype(np.float32) > 0.6 * red_ch.astype(np.float32)) & (red > 60) & (luma < 170)
 
 
-def find_seals(strong_ink: np.ndarray, min_frac: float = 0.04, max_frac: float = 0.45) -> np.ndarray:
+def find_seals(strong_ink: np.ndarray, min_frac: float = 0.04, max_frac: float = 0.6) -> np.ndarray:
     """Mask of seal-like regions: compact clusters of strong red ink, sized like a stamp.
 
     Sizes are fractions of the image's shorter side.  A seal is ring-shaped, so ink is
@@ -57,8 +57,8 @@ def find_seals(strong_ink: np.ndarray, min_frac: float = 0.04, max_frac: float =
     # Seals are large: find them at <= 600 px (the closing is the costly part).
     f = max(1, int(np.ceil(max(full_h, full_w) / 600)))
     if f > 1:
-        strong = cv2.resize(strong, (max(1, full_w // f), max(1, full_h // f)), interpolation=cv2.INTER_AREA)
-        strong = np.where(strong > 40, 255, 0).astype(np.uint8)
+        small = cv2.resize(strong, (max(1, full_w // f), max(1, full_h // f)), interpolation=cv2.INTER_AREA)
+        strong = np.where(small > 40, 255, 0).astype(np.uint8)
     h, w = strong.shape[:2]
     short = min(h, w)
     mask = np.zeros((h, w), np.uint8)
@@ -66,7 +66,7 @@ def find_seals(strong_ink: np.ndarray, min_frac: float = 0.04, max_frac: float =
         return np.zeros((full_h, full_w), np.uint8)
     k = max(3, int(short * 0.02) | 1)
     closed = cv2.morphologyEx(strong, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(closed, connectivity=8)
+    n, _labels, stats, _ = cv2.connectedComponentsWithStats(closed, connectivity=8)
     for i in range(1, n):
         x, y, bw, bh, area = stats[i]
         side = max(bw, bh)
@@ -74,15 +74,34 @@ def find_seals(strong_ink: np.ndarray, min_frac: float = 0.04, max_frac: float =
             continue
         if min(bw, bh) < 0.6 * side:  # a stamp is round or square, a red title is a long line
             continue
-        if area < 0.15 * bw * bh:
+        if area < 0.08 * bw * bh:
             continue
         cv2.ellipse(mask, (int(x + bw / 2), int(y + bh / 2)), (int(bw * 0.55), int(bh * 0.55)), 0, 0, 360, 255, -1)
     if f > 1:
-        mask = cv2.resize(mask, (full_w, full_h), interpolation=cv2.INTER_NEAREST)
+        return np.asarray(cv2.resize(mask, (full_w, full_h), interpolation=cv2.INTER_NEAREST), np.uint8)
     return mask
 
 
-def drop_colours(image: np.ndarray, keep_red_print: bool = True, soft: float = 15.0) -> DropoutResult:
+def lift_faint(gray: np.ndarray, fraction: float = 0.22) -> np.ndarray:
+    """Whiten marks fainter than ``fraction`` of the ink contrast (washed-out guilloche).
+
+    Phone JPEGs keep a thin pink line's darkness but smear its colour, so colour alone
+    cannot drop it; its faintness can.  Print is far darker than the background pattern.
+    """
+    sample = gray[:: max(1, gray.shape[0] // 300), :: max(1, gray.shape[1] // 300)]
+    ink, paper = np.percentile(sample, [1, 90])
+    if paper - ink < 40:
+        return gray
+    level = paper - fraction * (paper - ink)
+    lut = np.arange(256, dtype=np.float32)
+    # linear up to the level, then a short ramp to white (no hard edge on stroke borders)
+    ramp = np.clip((lut - (level - 12)) / 12.0, 0, 1)
+    lut = lut * (1 - ramp) + 255.0 * ramp
+    return cv2.LUT(gray, np.clip(lut, 0, 255).astype(np.uint8))
+
+
+def drop_colours(image: np.ndarray, keep_red_print: bool = True, soft: float = 15.0,
+                 lift: bool = True) -> DropoutResult:
     """Grey image with red seals and pink background suppressed; black and blue kept.
 
     ``soft`` is the redness (0-255) at which a pixel is fully replaced by its red channel.
@@ -106,6 +125,8 @@ def drop_colours(image: np.ndarray, keep_red_print: bool = True, soft: float = 1
         # Print under the seal is not strongly red, so it stays.
         paper = int(np.percentile(out[:: max(1, out.shape[0] // 200), :: max(1, out.shape[1] // 200)], 90))
         out[(seals > 0) & strong] = paper
+    if lift:
+        out = lift_faint(out)
     n_seals = 0
     if seals.any():
         n_seals = int(cv2.connectedComponents(seals[::4, ::4])[0] - 1)

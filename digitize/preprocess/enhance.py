@@ -46,7 +46,7 @@ def flatten_illumination(image: np.ndarray, factor: int = 8, target: float = 245
         bg = _paper_estimate(ch, factor)
         bg = cv2.resize(bg, (w, h), interpolation=cv2.INTER_LINEAR)
         # cv2.divide with scale: ch * target / bg, saturating (paper -> target)
-        out.append(cv2.divide(ch, cv2.max(bg, 1), scale=target))
+        out.append(cv2.divide(ch, np.maximum(bg, 1).astype(bg.dtype), scale=target))
     return cv2.merge(out) if img.ndim == 3 else out[0]
 
 

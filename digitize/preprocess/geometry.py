@@ -108,8 +108,8 @@ def deskew_matrix(skew_deg: float, size: tuple[int, int], expand: bool = True) -
     if not expand:
         return homogeneous(m), (w, h)
     cos, sin = abs(m[0, 0]), abs(m[0, 1])
-    nw = max(1, int(math.ceil(w * cos + h * sin - 1e-6)))
-    nh = max(1, int(math.ceil(w * sin + h * cos - 1e-6)))
+    nw = max(1, math.ceil(w * cos + h * sin - 1e-6))
+    nh = max(1, math.ceil(w * sin + h * cos - 1e-6))
     m[0, 2] += (nw - w) / 2.0
     m[1, 2] += (nh - h) / 2.0
     return homogeneous(m), (nw, nh)
@@ -131,7 +131,7 @@ def fit_size(width: float, height: float, max_side: int) -> tuple[float, int, in
     """Scale (<= 1) and integer size that fit (width, height) within ``max_side``."""
     longest = max(width, height, 1.0)
     s = min(1.0, max_side / longest)
-    return s, max(1, int(round(width * s))), max(1, int(round(height * s)))
+    return s, max(1, round(width * s)), max(1, round(height * s))
 
 
 def downscale(image: np.ndarray, max_side: int) -> tuple[np.ndarray, float]:
@@ -190,7 +190,7 @@ def fast_downscale(image: np.ndarray, max_side: int) -> tuple[np.ndarray, float]
         out = cv2.pyrDown(out)
     oh, ow = out.shape[:2]
     s = max_side / float(longest)
-    nw, nh = max(1, int(round(w * s))), max(1, int(round(h * s)))
+    nw, nh = max(1, round(w * s)), max(1, round(h * s))
     if (ow, oh) != (nw, nh):
         out = cv2.resize(out, (nw, nh), interpolation=cv2.INTER_LINEAR)
     return out, nw / float(w)

@@ -55,7 +55,7 @@ def _cls_session() -> Any:
                     _session_failed = True
                 else:
                     _session = make_session(path, threads=1)
-            except Exception:  # noqa: BLE001 - the typographic voter still works without it
+            except Exception:
                 _session_failed = True
     return _session
 
@@ -142,7 +142,7 @@ def _line_crops(gray: np.ndarray, mask: np.ndarray, bands: list[tuple[int, int]]
         ya, yb = max(0, y0 - pad), min(hh, y1 + pad)
         band = gray[ya:yb, max(0, x0 - pad) : min(ww, x1 + pad)]
         scale = 48.0 / band.shape[0]
-        width = max(8, int(round(band.shape[1] * scale)))
+        width = max(8, round(band.shape[1] * scale))
         band = cv2.resize(band, (width, 48), interpolation=cv2.INTER_LINEAR)
         # Chunks of 4:1 (what the model was trained on) from the middle of the line.
         n = min(2, max(1, width // 192))
@@ -236,7 +236,7 @@ def analyse_orientation(
     cls = 0.0
     # The typography vote is right on every page we measured when it is strong; the
     # classifier (~2 ms a crop, and biased toward "upright") only breaks weak votes.
-    if use_classifier and abs(typo) < 3.0:
+    if use_classifier and abs(typo) < 2.0:
         cls, _ = classifier_vote(lg, lm, bands)
     ev.classifier_logodds = cls
     total = typo + cls

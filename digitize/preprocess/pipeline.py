@@ -138,10 +138,9 @@ def preprocess(
         scale = min(1.0, opts.max_output_side / max(W0, H0))
         Wp, Hp = max(1, round(W0 * scale)), max(1, round(H0 * scale))
         Hc = scale_matrix((Wp - 1) / max(W0 - 1, 1), (Hp - 1) / max(H0 - 1, 1))
-        fmt = None
     else:
         quad_orig = order_corners(quad / s_a)
-        Wp, Hp, fmt = crop_mod.page_size(quad_orig, max_side=opts.max_output_side)
+        Wp, Hp, _fmt = crop_mod.page_size(quad_orig, max_side=opts.max_output_side)
         Hc = crop_mod.rectify_matrix(quad_orig, (Wp, Hp))
     cut_off = found and crop_mod.quad_cut_off(quad_orig, (W0, H0))
     if cut_off:
@@ -250,10 +249,7 @@ def preprocess(
         _debug_write(debug, f"06_colour_{index}.jpg", colour)
         timings["preprocess.enhance"] = timings.get("preprocess.enhance", 0.0) + time.perf_counter() - et
         dt = time.perf_counter()
-        if opts.dropout:
-            gray = drop_colours(colour).gray
-        else:
-            gray = cv2.cvtColor(colour, cv2.COLOR_BGR2GRAY)
+        gray = drop_colours(colour).gray if opts.dropout else cv2.cvtColor(colour, cv2.COLOR_BGR2GRAY)
         gray = denoise(stretch_contrast(gray))
         _debug_write(debug, f"07_gray_{index}.png", gray)
         timings["preprocess.dropout"] = timings.get("preprocess.dropout", 0.0) + time.perf_counter() - dt

@@ -109,7 +109,7 @@ def render_page(
     draw = ImageDraw.Draw(img)
     fi = int(rng.integers(0, len(FONT_FILES))) if font_index is None else font_index
     scale = w / 1240.0
-    fsize = int(round(rng.uniform(22, 28) * scale))
+    fsize = round(rng.uniform(22, 28) * scale)
     font = ImageFont.truetype(font_path(fi), fsize)
     margin_x = int(w * rng.uniform(0.08, 0.12))
     y = int(h * rng.uniform(0.06, 0.09))
@@ -179,8 +179,8 @@ def turn(image: np.ndarray, rotation_deg: int, skew_deg: float, fill: tuple[int,
     angle = float(rotation_deg) + float(skew_deg)
     m = cv2.getRotationMatrix2D((w / 2.0, h / 2.0), angle, 1.0)
     cos, sin = abs(m[0, 0]), abs(m[0, 1])
-    nw = int(math.ceil(w * cos + h * sin))
-    nh = int(math.ceil(w * sin + h * cos))
+    nw = math.ceil(w * cos + h * sin)
+    nh = math.ceil(w * sin + h * cos)
     m[0, 2] += nw / 2.0 - w / 2.0
     m[1, 2] += nh / 2.0 - h / 2.0
     out = cv2.warpAffine(image, m, (nw, nh), flags=cv2.INTER_LINEAR, borderValue=fill)
@@ -316,7 +316,7 @@ def scan(
         stains = cv2.GaussianBlur(rng.normal(0, 1, img.shape[:2]).astype(np.float32), (0, 0), 25)
         stains = 1 - yellow * 0.25 * np.clip(stains / (np.abs(stains).max() + 1e-6), 0, 1)
         img = (img * stains[..., None]).astype(np.uint8)
-    h, w = img.shape[:2]
+    _h, w = img.shape[:2]
     if cut_corner > 0:
         d = int(cut_corner * w)
         tri = np.array([[w - d, 0], [w, 0], [w, d]], np.int32)
