@@ -65,7 +65,7 @@ def make_synthetic_sets(out: Path, n: int = 40, seed: int = 0) -> list[Path]:
                 ph = synth.photograph(page, seed=s, bg_kind=kinds[i % 5], rotation_deg=rot, skew_deg=skew,
                                       perspective=persp, fill=float(rng.uniform(0.55, 0.85)),
                                       finger=bool(i % 4 == 1),
-                                      photo_size=(1200, 1600) if i % 2 else (1500, 2000))
+                                      photo_size=[(1200, 1600), (1500, 2000), (540, 960)][i % 3])
                 img, m, corners = ph.image, ph.homography, ph.corners.tolist()
             lines = []
             for text, poly in page.lines:

@@ -87,13 +87,21 @@ def _candidate_masks(bgr_small: np.ndarray) -> list[tuple[str, np.ndarray]]:
     near = cv2.bitwise_not(far)
     masks.append(("colour", cv2.morphologyEx(near, cv2.MORPH_OPEN, open_k)))
 
-    # 3. regions enclosed by edges
-    med = float(np.median(gray))
-    edges = cv2.Canny(cv2.GaussianBlur(closed, (3, 3), 0), max(10.0, 0.4 * med), max(30.0, 1.0 * med))
+    # 3. regions enclosed by edges (thresholds from the gradient distribution, so a
+    #    dim photo or a pink page on a pink paper still gives its outline)
+    blur = cv2.GaussianBlur(closed, (3, 3), 0)
+    gmag = cv2.magnitude(cv2.Sobel(cv2.cvtColor(blur, cv2.COLOR_BGR2GRAY), cv2.CV_32F, 1, 0),
+                         cv2.Sobel(cv2.cvtColor(blur, cv2.COLOR_BGR2GRAY), cv2.CV_32F, 0, 1))
+    hi_t = float(np.clip(np.percentile(gmag, 92), 30, 200))
+    edges = cv2.Canny(blur, 0.4 * hi_t, hi_t)
     edges = cv2.dilate(edges, np.ones((3, 3), np.uint8))
     inside = cv2.bitwise_not(edges)
     cv2.rectangle(inside, (0, 0), (w - 1, h - 1), 0, 1)
     masks.append(("edges", cv2.morphologyEx(inside, cv2.MORPH_OPEN, open_k)))
+    # 4./5. the colour cues cut along edges: separates the page from touching papers
+    cut = cv2.bitwise_not(edges)
+    masks.append(("bright-cut", cv2.morphologyEx(cv2.bitwise_and(masks[0][1], cut), cv2.MORPH_OPEN, open_k)))
+    masks.append(("colour-cut", cv2.morphologyEx(cv2.bitwise_and(masks[1][1], cut), cv2.MORPH_OPEN, open_k)))
     return masks
 
 
@@ -243,6 +251,35 @@ def _shape_ok(quad: Quad, w: int, h: int) -> bool:
                 and np.all(q[:, 1] > -margin) and np.all(q[:, 1] < h + margin))
 
 
+def _density(strokes: np.ndarray, quad: Quad) -> float:
+    """Share of stroke pixels inside the quad."""
+    m = np.zeros(strokes.shape[:2], np.uint8)
+    cv2.fillPoly(m, [np.round(order_corners(quad)).astype(np.int32)], 1)
+    n = int(m.sum())
+    return float((strokes & m).sum()) / n if n else 0.0
+
+
+def _homogeneity(lab: np.ndarray, quad: Quad) -> float:
+    """Share of the quad's inner part whose (ink-free) colour is close to its median.
+
+    A page is one paper colour; a quad that also takes in a neighbouring paper or the
+    table is not.
+    """
+    h, w = lab.shape[:2]
+    q = order_corners(quad)
+    c = q.mean(axis=0)
+    inner = c + (q - c) * 0.9
+    m = np.zeros((h, w), np.uint8)
+    cv2.fillPoly(m, [np.round(inner).astype(np.int32)], 255)
+    px = lab[m > 0]
+    if len(px) < 50:
+        return 0.0
+    px = px[:: max(1, len(px) // 4000)]
+    med = np.median(px, axis=0)
+    d = np.sqrt((((px - med) ** 2) * np.array([0.5, 1.0, 1.0], np.float32)).sum(axis=1))
+    return float((d < 12.0).mean())
+
+
 def quad_candidates(image: np.ndarray, work_side: int = 480) -> list[QuadCandidate]:
     """All document-quad candidates, best first, in ``image`` coordinates."""
     bgr = to_bgr(image)
@@ -255,6 +292,11 @@ def quad_candidates(image: np.ndarray, work_side: int = 480) -> list[QuadCandida
     gx = cv2.Sobel(blur, cv2.CV_32F, 1, 0, ksize=3) / 4.0
     gy = cv2.Sobel(blur, cv2.CV_32F, 0, 1, ksize=3) / 4.0
     found: list[QuadCandidate] = []
+    closed_lab = cv2.cvtColor(np.dstack([_wipe_text(small[:, :, c]) for c in range(3)]), cv2.COLOR_BGR2LAB)
+    closed_lab = closed_lab.astype(np.float32)
+    # Dark thin strokes (text, rules): a document has them, a blank sheet beside it not.
+    bh = cv2.morphologyEx(gray, cv2.MORPH_BLACKHAT, cv2.getStructuringElement(cv2.MORPH_RECT, (7, 7)))
+    strokes = (bh > 25).astype(np.uint8)
     for cue, mask in _candidate_masks(small):
         for comp in _largest_components(mask, 0.06):
             res = _quad_from_mask(comp)
@@ -271,8 +313,9 @@ def quad_candidates(image: np.ndarray, work_side: int = 480) -> list[QuadCandida
             # A region that is just the whole frame is not a document outline.
             if area > 0.93 and mean_sup < 0.5:
                 continue
-            fill = float(comp.sum() / 255.0) / max(quad_area(quad), 1.0)
-            score = mean_sup * 0.6 + min_sup * 0.25 + min(1.0, area / 0.25) * 0.1 + min(1.0, fill) * 0.05
+            homog = _homogeneity(closed_lab, quad)
+            score = mean_sup * 0.45 + min_sup * 0.2 + homog * 0.25 + min(1.0, area / 0.25) * 0.1
+            score *= 0.6 + 0.4 * min(1.0, _density(strokes, quad) / 0.01)
             found.append(QuadCandidate(quad / s, score, mean_sup, min_sup, float(area), cue))
     found.sort(key=lambda c: -c.score)
     return found
