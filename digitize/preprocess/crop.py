@@ -297,12 +297,19 @@ def quad_candidates(image: np.ndarray, work_side: int = 480) -> list[QuadCandida
     # Dark thin strokes (text, rules): a document has them, a blank sheet beside it not.
     bh = cv2.morphologyEx(gray, cv2.MORPH_BLACKHAT, cv2.getStructuringElement(cv2.MORPH_RECT, (7, 7)))
     strokes = (bh > 25).astype(np.uint8)
+    seen: list[np.ndarray] = []
+    tol = 0.008 * math.hypot(w, h)
     for cue, mask in _candidate_masks(small):
         for comp in _largest_components(mask, 0.06):
             res = _quad_from_mask(comp)
             if res is None:
                 continue
             quad, _ = res
+            # Several cues usually agree on the same outline: score each outline once.
+            oq = order_corners(quad)
+            if any(np.max(np.hypot(*(oq - other).T)) < tol for other in seen):
+                continue
+            seen.append(oq)
             if not _shape_ok(quad, w, h):
                 continue
             area = quad_area(quad) / (w * h)

@@ -12,7 +12,8 @@ Two questions, two kinds of evidence:
      bottom-heavy;
    * PP-OCR's text-line orientation classifier (``ch_ppocr_mobile_v2.0_cls``, 0/180, shipped
      in the rapidocr-onnxruntime wheel) on up to a dozen line crops.
-   Their log-odds are added; when the total is weak the answer is ``None`` with a warning.
+   The classifier only weighs in (at a quarter weight) when typography is weak: on our
+   pages it was the less reliable voter.  When the total is weak the answer is ``None``.
 
 Tesseract OSD was measured on our synthetic certificates and rejected: ~1 s per page and
 wrong on 4 of 16 turned pages.
@@ -32,6 +33,7 @@ from digitize.preprocess.deskew import SkewEstimate, ink_mask, profile_search
 from digitize.preprocess.geometry import to_gray
 
 CLS_MODEL = "models/ch_ppocr_mobile_v2.0_cls_infer.onnx"
+CLASSIFIER_WEIGHT = 0.25
 
 _session_lock = threading.Lock()
 _session: Any = None
@@ -96,26 +98,45 @@ def line_bands(mask: np.ndarray, min_height: int = 5, max_height: int = 120) -> 
     return bands
 
 
+def _line_vote(rows: np.ndarray) -> float | None:
+    """Vote in [-1, 1] of one levelled text line's row profile (> 0: upright).
+
+    The x-height band is bounded by the largest rise (x-line) and the largest fall
+    (baseline) of the profile.  Upright Latin/Vietnamese puts more ink above the band
+    (capitals, ascenders, tone marks) than below it (descenders, the nang dot), and its
+    baseline is the sharper of the two edges because every letter sits on it.
+    """
+    n = len(rows)
+    if n < 5 or rows.max() < 8:
+        return None
+    d = np.diff(rows)
+    top = int(np.argmax(d))  # rise: between row top and top+1
+    bottom = int(np.argmin(d))  # fall: between row bottom and bottom+1
+    if bottom - top < 2:  # no band (a rule, a row of dots)
+        return None
+    above = float(rows[: top + 1].sum())
+    below = float(rows[bottom + 1 :].sum())
+    band = float(rows[top + 1 : bottom + 1].sum())
+    if band <= 0:
+        return None
+    mass = (above - below) / (above + below) if above + below > 0.02 * band else 0.0
+    rise, fall = float(d[top]), float(-d[bottom])
+    sharp = (fall - rise) / (fall + rise) if fall + rise > 0 else 0.0
+    return float(np.clip(0.6 * mass + 0.4 * sharp, -1.0, 1.0))
+
+
 def typography_vote(mask: np.ndarray, bands: list[tuple[int, int]]) -> tuple[float, int]:
-    """Log-odds that levelled lines are upright, from ink above vs below the x-height band."""
+    """Log-odds that levelled lines are upright, from each line's ink profile."""
     total = 0.0
     used = 0
     for y0, y1 in bands:
-        rows = mask[y0:y1].sum(axis=1, dtype=np.float64) / 255.0
-        peak = rows.max()
-        if peak < 8:
+        # one row of margin each side so the band's edges are seen as rises and falls
+        a, b = max(0, y0 - 1), min(mask.shape[0], y1 + 1)
+        rows = mask[a:b].sum(axis=1, dtype=np.float64) / 255.0
+        v = _line_vote(rows)
+        if v is None:
             continue
-        core = np.nonzero(rows >= 0.45 * peak)[0]
-        c0, c1 = int(core[0]), int(core[-1])
-        if c1 - c0 < 2:  # a ruled line or a row of dots: no typography
-            continue
-        above = float(rows[:c0].sum())
-        below = float(rows[c1 + 1 :].sum())
-        if above + below < 0.02 * rows.sum():
-            continue
-        # Each line gives a bounded vote; many short lines agree far more than one long one.
-        r = (above - below) / (above + below)
-        total += float(np.clip(r, -0.8, 0.8))
+        total += float(np.clip(v, -0.8, 0.8))
         used += 1
     # Scale: on our measurements an upright line votes +0.3..+0.6 on average.
     return 2.5 * total / math.sqrt(max(used, 1)), used
@@ -191,7 +212,7 @@ def analyse_orientation(
     gray: np.ndarray,
     use_classifier: bool = True,
     min_direction_ratio: float = 1.15,
-    min_logodds: float = 1.0,
+    min_logodds: float = 0.6,
     mask: np.ndarray | None = None,
 ) -> OrientationEvidence:
     """Decide 0/90/180/270 with the evidence behind it (``rotation_deg`` None if unsure).
@@ -239,7 +260,10 @@ def analyse_orientation(
     if use_classifier and abs(typo) < 2.0:
         cls, _ = classifier_vote(lg, lm, bands)
     ev.classifier_logodds = cls
-    total = typo + cls
+    # Measured on 165 synthetic pages: typography alone 161 right, 0 wrong; the classifier
+    # at full weight added 3 wrong answers (it is biased toward "upright" on Latin text),
+    # so it only nudges close calls.
+    total = typo + CLASSIFIER_WEIGHT * cls
     if abs(total) < min_logodds:
         ev.notes.append(f"up/down evidence too weak ({total:+.2f})")
         return ev

@@ -151,7 +151,7 @@ def assess_quality(
     glare = glare_fraction(bgr)
     metrics["glare_fraction"] = round(glare, 4)
     th = text_height(mask) if ink > 0.002 else None
-    sigma = blur_sigma(g, mask) if th is not None else None
+    sigma = None  # blur_sigma() is kept for diagnosis; the reblur score decides (cheaper)
     reblur = reblur_score(g0) if th is not None else None
     if reblur is not None:
         metrics["reblur"] = round(reblur, 3)
