@@ -272,15 +272,21 @@ def _ring_contrast(lab: np.ndarray, quad: Quad, width: float = 0.025) -> float:
     d = width * math.hypot(w, h)
     size = max(np.linalg.norm(q - c, axis=1).mean(), 1.0)
     grow, shrink = 1.0 + d / size, max(0.1, 1.0 - d / size)
-    outer = np.zeros((h, w), np.uint8)
-    inner = np.zeros((h, w), np.uint8)
-    cv2.fillPoly(outer, [np.round(c + (q - c) * grow).astype(np.int32)], 255)
-    cv2.fillPoly(inner, [np.round(c + (q - c) * shrink).astype(np.int32)], 255)
-    band_in = np.zeros((h, w), np.uint8)
-    cv2.fillPoly(band_in, [np.round(q).astype(np.int32)], 255)
+    big = c + (q - c) * grow
+    x0, y0 = np.clip(np.floor(big.min(axis=0)).astype(int), 0, [w - 1, h - 1])
+    x1, y1 = np.clip(np.ceil(big.max(axis=0)).astype(int) + 1, 1, [w, h])
+    off = np.array([x0, y0], float)
+    sub = lab[y0:y1, x0:x1]
+    shape = sub.shape[:2]
+    outer = np.zeros(shape, np.uint8)
+    inner = np.zeros(shape, np.uint8)
+    band_in = np.zeros(shape, np.uint8)
+    cv2.fillPoly(outer, [np.round(big - off).astype(np.int32)], 255)
+    cv2.fillPoly(inner, [np.round(c + (q - c) * shrink - off).astype(np.int32)], 255)
+    cv2.fillPoly(band_in, [np.round(q - off).astype(np.int32)], 255)
     band_out = cv2.subtract(outer, band_in)
     band_in = cv2.subtract(band_in, inner)
-    po, pi = lab[band_out > 0], lab[band_in > 0]
+    po, pi = sub[band_out > 0], sub[band_in > 0]
     if len(po) < 30 or len(pi) < 30:
         return 99.0
     mo, mi = np.median(po[:: max(1, len(po) // 3000)], axis=0), np.median(pi[:: max(1, len(pi) // 3000)], axis=0)
@@ -356,12 +362,14 @@ def _homogeneity(lab: np.ndarray, quad: Quad) -> float:
     q = order_corners(quad)
     c = q.mean(axis=0)
     inner = c + (q - c) * 0.9
-    m = np.zeros((h, w), np.uint8)
-    cv2.fillPoly(m, [np.round(inner).astype(np.int32)], 255)
-    px = lab[m > 0]
+    x0, y0 = np.clip(np.floor(inner.min(axis=0)).astype(int), 0, [w - 1, h - 1])
+    x1, y1 = np.clip(np.ceil(inner.max(axis=0)).astype(int) + 1, 1, [w, h])
+    m = np.zeros((y1 - y0, x1 - x0), np.uint8)
+    cv2.fillPoly(m, [np.round(inner - [x0, y0]).astype(np.int32)], 255)
+    px = lab[y0:y1:2, x0:x1:2][m[::2, ::2] > 0]
     if len(px) < 50:
         return 0.0
-    px = px[:: max(1, len(px) // 4000)]
+    px = px[:: max(1, len(px) // 3000)]
     med = np.median(px, axis=0)
     d = np.sqrt((((px - med) ** 2) * np.array([0.5, 1.0, 1.0], np.float32)).sum(axis=1))
     return float((d < 12.0).mean())
@@ -498,6 +506,26 @@ def find_document_quad(image: np.ndarray, min_score: float = 0.45) -> Quad | Non
     return refine_quad(image, choose_candidate(cands, min_score).quad)
 
 
+def _sides(q: np.ndarray) -> tuple[float, float]:
+    """(long, short) mean side lengths of an ordered quad."""
+    a = (np.hypot(*(q[1] - q[0])) + np.hypot(*(q[2] - q[3]))) / 2
+    b = (np.hypot(*(q[3] - q[0])) + np.hypot(*(q[2] - q[1]))) / 2
+    return max(a, b), min(a, b)
+
+
+def _is_spread_of(spread: np.ndarray, page: np.ndarray) -> bool:
+    """A4-like page, A3-like spread whose long side is about two page widths."""
+    pl, ps = _sides(page)
+    sl, ss = _sides(spread)
+    return 1.25 < pl / max(ps, 1e-6) < 1.52 and 1.15 < sl / max(ss, 1e-6) < 1.75 and 1.6 < sl / max(ps, 1e-6) < 2.4
+
+
+def _contains(outer: Quad, points: np.ndarray) -> bool:
+    contour = order_corners(outer).astype(np.float32).reshape(-1, 1, 2)
+    margin = -0.01 * math.sqrt(max(quad_area(outer), 1.0))
+    return all(cv2.pointPolygonTest(contour, (float(x), float(y)), True) >= margin for x, y in points)
+
+
 def choose_candidate(cands: list[QuadCandidate], min_score: float = 0.45) -> QuadCandidate:
     """The outermost good outline: a strong inner one is usually a frame printed on the page.
 
@@ -506,15 +534,26 @@ def choose_candidate(cands: list[QuadCandidate], min_score: float = 0.45) -> Qua
     """
     best = cands[0]
     bq = order_corners(best.quad)
+    diag = math.sqrt(max(quad_area(best.quad) / max(best.area_fraction, 1e-6), 1.0)) * math.sqrt(2.0)
+    # One page of an open spread: a candidate about twice as large shares two of its
+    # corners (the outer side) and contains it.  The spread is wanted (it is split later).
+    for c in cands[1:]:
+        if c.score < max(min_score, 0.6 * best.score):
+            continue
+        ratio = c.area_fraction / max(best.area_fraction, 1e-6)
+        if not 1.6 < ratio < 2.6:
+            continue
+        cq = order_corners(c.quad)
+        shared = sum(1 for p in bq if np.min(np.hypot(*(cq - p).T)) < 0.03 * diag)
+        if shared >= 2 and _contains(c.quad, bq) and _is_spread_of(cq, bq):
+            return c
     choice = best
     if best.ring >= 16.0:  # a real outline (table or bed around it): keep it
         return best
     for c in cands[1:]:
         if c.score < max(min_score, 0.8 * best.score) or c.area_fraction <= choice.area_fraction:
             continue
-        contour = order_corners(c.quad).astype(np.float32).reshape(-1, 1, 2)
-        margin = -0.01 * math.sqrt(max(quad_area(c.quad), 1.0))
-        if all(cv2.pointPolygonTest(contour, (float(x), float(y)), True) >= margin for x, y in bq):
+        if _contains(c.quad, bq):
             choice = c
     return choice
 

@@ -60,7 +60,9 @@ def damage_mask(
         if sep < min_distance:  # background looks like paper: cannot tell missing from present
             return mask
         dist_bg = np.sqrt(((lab - bg_lab) ** 2).sum(axis=2))
-        candidate = (dist > min_distance) & (dist_bg < dist)
+        # close to the table's colour, not merely far from the paper's (glare, shadow, a
+        # photo on an ID card are far from the paper too, but they are not holes)
+        candidate = (dist > min_distance) & (dist_bg < dist) & (dist_bg < 0.6 * sep)
     else:
         candidate = dist > max(min_distance, 2.0 * float(np.percentile(dist[::3, ::3], 50)) + 8.0)
     cand = cv2.morphologyEx(candidate.astype(np.uint8) * 255, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
