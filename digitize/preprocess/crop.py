@@ -285,8 +285,8 @@ def _ring_contrast(lab: np.ndarray, quad: Quad, width: float = 0.025) -> float:
     cv2.fillPoly(inner, [np.round(c + (q - c) * shrink - off).astype(np.int32)], 255)
     cv2.fillPoly(band_in, [np.round(q - off).astype(np.int32)], 255)
     band_out = cv2.subtract(outer, band_in)
-    band_in = cv2.subtract(band_in, inner)
-    po, pi = sub[band_out > 0], sub[band_in > 0]
+    band_ring = cv2.subtract(band_in, inner)
+    po, pi = sub[band_out > 0], sub[band_ring > 0]
     if len(po) < 30 or len(pi) < 30:
         return 99.0
     mo, mi = np.median(po[:: max(1, len(po) // 3000)], axis=0), np.median(pi[:: max(1, len(pi) // 3000)], axis=0)
