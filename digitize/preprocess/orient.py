@@ -48,15 +48,22 @@ def _cls_session() -> Any:
     with _session_lock:
         if _session is None and not _session_failed:
             try:
+                import onnxruntime as ort
+
                 from digitize.ocr.models import package_dir
-                from digitize.ocr.ppocr import make_session
 
                 base = package_dir("rapidocr_onnxruntime")
                 path = base / CLS_MODEL if base else None
                 if path is None or not path.is_file():
                     _session_failed = True
                 else:
-                    _session = make_session(path, threads=1)
+                    # one thread: parallelism belongs to the batch executor
+                    opts = ort.SessionOptions()
+                    opts.intra_op_num_threads = 1
+                    opts.inter_op_num_threads = 1
+                    opts.log_severity_level = 3
+                    _session = ort.InferenceSession(str(path), sess_options=opts,
+                                                    providers=["CPUExecutionProvider"])
             except Exception:
                 _session_failed = True
     return _session
