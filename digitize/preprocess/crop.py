@@ -384,10 +384,8 @@ def _score(quad: Quad, mean_sup: float, min_sup: float, area: float, closed_lab:
     # Paper on both sides of the outline: a printed frame, not the document's edge.
     # Measured: printed frames 9-14, real outlines 35-120 (paper vs table or bed).
     ring = _ring_contrast(closed_lab, quad)
-    if ring < 8.0:
-        score *= 0.3
-    elif ring < 16.0:
-        score *= 0.55
+    if ring < 16.0:
+        score *= 0.25 + 0.02 * ring
     return score, ring
 
 

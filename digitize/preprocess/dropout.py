@@ -40,10 +40,11 @@ def redness(image: np.ndarray) -> np.ndarray:
 def strong_red(red: np.ndarray, red_ch: np.ndarray, luma: np.ndarray) -> np.ndarray:
     """Saturated red ink (seal or red print), not the pale pink background.
 
-    Chroma relative to the red channel separates a seal (R - max(G,B) ~ 0.8 R) from the
-    guilloche (~0.2-0.5 R) whatever the exposure.
+    Chroma relative to the red channel separates red ink (R - max(G,B) ~ 0.4-0.8 R, even
+    when a phone's blur and JPEG wash it out) from the pale guilloche (< 0.2 R) whatever
+    the exposure.
     """
-    return (red.astype(np.float32) > 0.6 * red_ch.astype(np.float32)) & (red > 60) & (luma < 170)
+    return (red.astype(np.float32) > 0.4 * red_ch.astype(np.float32)) & (red > 50) & (luma < 190)
 
 
 def find_seals(strong_ink: np.ndarray, min_frac: float = 0.04, max_frac: float = 0.6) -> np.ndarray:
@@ -121,7 +122,7 @@ def drop_colours(image: np.ndarray, keep_red_print: bool = True, soft: float = 1
     strong = strong_red(red, small[:, :, 2], s_luma)
     seals = find_seals(strong)
     if keep_red_print:
-        red_print = strong & (s_luma < 130) & (seals == 0)
+        red_print = strong & (s_luma < 175) & (seals == 0)
         weight[red_print] = 0.0
     weight = cv2.blur(weight, (3, 3))
     if half:
