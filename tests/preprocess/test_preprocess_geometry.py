@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 
@@ -124,3 +125,17 @@ def test_card_rectified_to_id1_aspect() -> None:
     h, w = pages[0].image.shape[:2]
     assert abs(w / h - 85.6 / 54.0) < 0.01
     assert pages[0].rotation_deg in (0, None)  # eight short lines may not be enough to tell
+
+
+def test_printed_frame_is_not_the_page_edge() -> None:
+    page = synth.render_page(41, size=(827, 1169), pink=True, seal=False, font_index=0)
+    img = page.image.copy()
+    m = 40  # an ornamental band printed 40 px inside the paper's edge, as on the certificates
+    cv2.rectangle(img, (m, m), (827 - m, 1169 - m), (150, 110, 220), 14)
+    framed = synth.SyntheticPage(img, page.lines)
+    ph = synth.photograph(framed, seed=12, bg_kind="wood", skew_deg=4.0, perspective=0.03, photo_size=(900, 1200))
+    quad = find_document_quad(ph.image)
+    assert quad is not None
+    diag = float(np.hypot(*ph.image.shape[:2]))
+    err = np.max(np.hypot(*(order_corners(quad) - order_corners(ph.corners)).T)) / diag
+    assert err < 0.01
