@@ -1,6 +1,6 @@
 """The preprocessing chain: find, rectify, orient, deskew, even out, drop colours, assess.
 
-All decisions are taken on small copies (~480 px to find the document, ~1200 px for
+All decisions are taken on small copies (~480 px to find the document, ~1000 px for
 orientation, skew, split, damage and quality); the full-resolution image is warped ONCE
 with the composed matrix (crop -> quarter turn -> split -> deskew), so quality is not
 lost to repeated resampling and the time stays within budget.  Every geometric step is
