@@ -1,0 +1,658 @@
+"""Find the document in a photo and rectify it to its true proportions.
+
+Phone photos show a certificate page or an ID card on a table: wood, cloth, other papers,
+a finger over an edge, rounded card corners, shadows.  The search runs on a ~480 px copy:
+
+1. Text and guilloche are wiped out with a grey closing (dark thin strokes vanish), so the
+   page becomes a flat patch and its outline the strongest edge left.
+2. Candidate regions come from three independent cues, because none works everywhere:
+   Otsu on brightness (white or pink paper on a darker table), a colour model of the
+   image centre (paper colour vs anything else, for light tables), and regions enclosed
+   by Canny edges (paper on paper).
+3. Each region's outline becomes a quadrilateral: the convex hull (bridges a finger
+   over an edge) simplified to four vertices, then each side is refitted as a robust
+   line through the outline points near it, and corners are re-intersected (so rounded
+   card corners and torn corners give the true, sharp corner).
+4. Candidates are scored by how much of their perimeter lies on a real edge across the
+   side, their size and their shape; the best one wins, or None below a threshold.
+
+Each side is then refined at ~1000 px against the image gradient, which brings corners
+to within a few tenths of a percent of the diagonal.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from digitize.preprocess.geometry import Quad, apply, downscale, order_corners, quad_area, quad_is_convex, to_bgr
+
+# Known document proportions (long side / short side).
+A4_ASPECT = math.sqrt(2.0)  # 2024 form (A4), 2009/2014 pages (A3 folded = A4 pages)
+ID1_ASPECT = 85.6 / 54.0  # CCCD / Căn cước cards (ISO/IEC 7810 ID-1)
+KNOWN_ASPECTS = {"a4": A4_ASPECT, "id1": ID1_ASPECT}
+
+
+@dataclass(frozen=True)
+class QuadCandidate:
+    quad: Quad  # in the coordinates of the image passed to find_document_quad
+    score: float
+    support: float  # mean fraction of each side on a real edge
+    min_support: float
+    area_fraction: float
+    cue: str
+    ring: float = 99.0  # colour contrast across the outline (low: a frame printed on paper)
+
+
+def _wipe_text(gray: np.ndarray) -> np.ndarray:
+    """Remove dark strokes thinner than ~2 % of the image (text, guilloche, table rules)."""
+    k = max(3, int(min(gray.shape[:2]) * 0.02) | 1)
+    closed = cv2.morphologyEx(gray, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+    return cv2.medianBlur(closed, 5)
+
+
+def _largest_components(mask: np.ndarray, min_fraction: float, limit: int = 3) -> list[np.ndarray]:
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=4)
+    total = mask.shape[0] * mask.shape[1]
+    order: list[int] = (np.argsort(-stats[1:, cv2.CC_STAT_AREA]) + 1).tolist() if n > 1 else []
+    out = []
+    for i in order[:limit]:
+        if stats[i, cv2.CC_STAT_AREA] < min_fraction * total:
+            break
+        out.append((labels == i).astype(np.uint8) * 255)
+    return out
+
+
+def _candidate_masks(bgr_small: np.ndarray) -> list[tuple[str, np.ndarray]]:
+    """Binary masks that may be the document, each from one cue."""
+    h, w = bgr_small.shape[:2]
+    closed = np.dstack([_wipe_text(bgr_small[:, :, c]) for c in range(3)])
+    gray = cv2.cvtColor(closed, cv2.COLOR_BGR2GRAY)
+    masks: list[tuple[str, np.ndarray]] = []
+    open_k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))
+
+    # 1. brightness: paper is usually the lightest large thing in view
+    _, bright = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    masks.append(("bright", cv2.morphologyEx(bright, cv2.MORPH_OPEN, open_k)))
+
+    # 2. colour of the centre: the document is where the collector aimed
+    lab = cv2.cvtColor(closed, cv2.COLOR_BGR2LAB).astype(np.float32)
+    cy0, cy1, cx0, cx1 = int(h * 0.35), int(h * 0.65), int(w * 0.35), int(w * 0.65)
+    ref = np.median(lab[cy0:cy1, cx0:cx1].reshape(-1, 3), axis=0)
+    dist = np.sqrt(((lab - ref) ** 2 * np.array([0.5, 1.0, 1.0], np.float32)).sum(axis=2))
+    d8 = np.clip(dist * 2.0, 0, 255).astype(np.uint8)
+    _, far = cv2.threshold(d8, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    near = cv2.bitwise_not(far)
+    masks.append(("colour", cv2.morphologyEx(near, cv2.MORPH_OPEN, open_k)))
+
+    # 3. regions enclosed by edges (thresholds from the gradient distribution, so a
+    #    dim photo or a pink page on a pink paper still gives its outline)
+    blur = cv2.GaussianBlur(closed, (3, 3), 0)
+    gmag = cv2.magnitude(cv2.Sobel(cv2.cvtColor(blur, cv2.COLOR_BGR2GRAY), cv2.CV_32F, 1, 0),
+                         cv2.Sobel(cv2.cvtColor(blur, cv2.COLOR_BGR2GRAY), cv2.CV_32F, 0, 1))
+    hi_t = float(np.clip(np.percentile(gmag, 92), 30, 200))
+    edges = cv2.Canny(blur, 0.4 * hi_t, hi_t)
+    edges = cv2.dilate(edges, np.ones((3, 3), np.uint8))
+    inside = cv2.bitwise_not(edges)
+    cv2.rectangle(inside, (0, 0), (w - 1, h - 1), 0, 1)
+    masks.append(("edges", cv2.morphologyEx(inside, cv2.MORPH_OPEN, open_k)))
+    # 4./5. the colour cues cut along edges: separates the page from touching papers
+    cut = cv2.bitwise_not(edges)
+    masks.append(("bright-cut", cv2.morphologyEx(cv2.bitwise_and(masks[0][1], cut), cv2.MORPH_OPEN, open_k)))
+    masks.append(("colour-cut", cv2.morphologyEx(cv2.bitwise_and(masks[1][1], cut), cv2.MORPH_OPEN, open_k)))
+    return masks
+
+
+def _fit_side(points: np.ndarray, a: np.ndarray, b: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray] | None:
+    """Robust line (point, direction) through outline points near the segment a-b."""
+    d = b - a
+    length = float(np.hypot(*d))
+    if length < 1e-6:
+        return None
+    u = d / length
+    nrm = np.array([-u[1], u[0]])
+    rel = points - a
+    along = rel @ u
+    across = rel @ nrm
+    sel = (np.abs(across) < tol) & (along > 0.12 * length) & (along < 0.88 * length)
+    if sel.sum() < 8:
+        return None
+    line = cv2.fitLine(points[sel].astype(np.float32), cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
+    return np.array([line[2], line[3]], float), np.array([line[0], line[1]], float)
+
+
+def _intersect(l1: tuple[np.ndarray, np.ndarray], l2: tuple[np.ndarray, np.ndarray]) -> np.ndarray | None:
+    p, r = l1
+    q, s = l2
+    cross = r[0] * s[1] - r[1] * s[0]
+    if abs(cross) < 1e-6:
+        return None
+    t = ((q - p)[0] * s[1] - (q - p)[1] * s[0]) / cross
+    return p + t * r
+
+
+def refit_quad(quad: Quad, points: np.ndarray, tol: float) -> Quad:
+    """Refit each side as a robust line through nearby ``points``; corners re-intersected."""
+    q = order_corners(quad)
+    lines = []
+    for i in range(4):
+        fit = _fit_side(points, q[i], q[(i + 1) % 4], tol)
+        if fit is None:  # keep the side as it is
+            a, b = q[i], q[(i + 1) % 4]
+            d = b - a
+            fit = (a, d / (np.hypot(*d) + 1e-9))
+        lines.append(fit)
+    out = []
+    for i in range(4):
+        c = _intersect(lines[(i - 1) % 4], lines[i])
+        if c is None:
+            return q
+        out.append(c)
+    res = np.array(out)
+    # A refit that moves a corner far (a side fitted to the wrong edge) is not trusted.
+    diag = math.hypot(*(q.max(axis=0) - q.min(axis=0)))
+    if np.max(np.hypot(*(res - q).T)) > 0.08 * diag or not quad_is_convex(res):
+        return q
+    return order_corners(res)
+
+
+def _reduce_to_quad(poly: np.ndarray) -> Quad | None:
+    """Drop the shortest edge of a convex polygon until four sides remain.
+
+    Each drop extends the two neighbouring sides to their intersection: a cut or torn
+    corner, or a card's rounded corner, is replaced by the corner the paper would have.
+    """
+    pts = [np.asarray(p, float) for p in poly]
+    while len(pts) > 4:
+        n = len(pts)
+        lengths = [np.hypot(*(pts[(i + 1) % n] - pts[i])) for i in range(n)]
+        i = int(np.argmin(lengths))
+        a0, a1 = pts[(i - 1) % n], pts[i]
+        b0, b1 = pts[(i + 1) % n], pts[(i + 2) % n]
+        c = _intersect((a0, a1 - a0), (b1, b0 - b1))
+        if c is None:
+            return None
+        keep = [pts[j] for j in range(n) if j not in (i, (i + 1) % n)]
+        insert_at = i if (i + 1) % n != 0 else len(keep)
+        keep.insert(min(insert_at, len(keep)), c)
+        pts = keep
+    quad = np.array(pts)
+    return quad if quad_is_convex(quad) else None
+
+
+def _quad_from_mask(mask: np.ndarray) -> tuple[Quad, np.ndarray] | None:
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    if not contours:
+        return None
+    contour = max(contours, key=cv2.contourArea)
+    hull = cv2.convexHull(contour)
+    peri = cv2.arcLength(hull, True)
+    quad = None
+    approx = cv2.approxPolyDP(hull, 0.012 * peri, True).reshape(-1, 2).astype(float)
+    if 4 <= len(approx) <= 10:
+        quad = _reduce_to_quad(approx)
+    if quad is None:
+        for eps in (0.02, 0.03, 0.05, 0.08):
+            approx2 = cv2.approxPolyDP(hull, eps * peri, True)
+            if len(approx2) == 4:
+                quad = approx2.reshape(4, 2).astype(float)
+                break
+            if len(approx2) < 4:
+                break
+    if quad is None:  # rounded or torn outline: the best rectangle still gives four sides
+        quad = cv2.boxPoints(cv2.minAreaRect(hull)).astype(float)
+    pts = contour.reshape(-1, 2).astype(float)
+    tol = max(3.0, 0.015 * peri / 4)
+    return refit_quad(quad, pts, tol), pts
+
+
+def edge_support(grad_x: np.ndarray, grad_y: np.ndarray, quad: Quad, thr: float = 6.0,
+                 extra: list[tuple[np.ndarray, np.ndarray]] | None = None) -> list[float]:
+    """For each side, the fraction of its length lying on an image edge across the side.
+
+    ``extra`` gradient pairs (e.g. of a colour channel) count too: pink paper on a white
+    scanner bed differs in hue far more than in brightness.
+    """
+    grads = [(grad_x, grad_y), *(extra or [])]
+    h, w = grad_x.shape[:2]
+    q = order_corners(quad)
+    out = []
+    for i in range(4):
+        a, b = q[i], q[(i + 1) % 4]
+        d = b - a
+        length = float(np.hypot(*d))
+        if length < 4:
+            out.append(0.0)
+            continue
+        u = d / length
+        nrm = np.array([-u[1], u[0]])
+        ts = np.linspace(0.05, 0.95, 40)
+        best = np.zeros(len(ts))
+        for off in (-2.0, -1.0, 0.0, 1.0, 2.0):
+            p = a[None, :] + ts[:, None] * d[None, :] + off * nrm[None, :]
+            x = np.clip(np.round(p[:, 0]).astype(int), 0, w - 1)
+            y = np.clip(np.round(p[:, 1]).astype(int), 0, h - 1)
+            inside = (p[:, 0] >= 1) & (p[:, 0] < w - 1) & (p[:, 1] >= 1) & (p[:, 1] < h - 1)
+            for gxx, gyy in grads:
+                g = np.abs(gxx[y, x] * nrm[0] + gyy[y, x] * nrm[1]) * inside
+                best = np.maximum(best, g)
+        out.append(float((best > thr).mean()))
+    return out
+
+
+def _shape_ok(quad: Quad, w: int, h: int) -> bool:
+    if not quad_is_convex(quad):
+        return False
+    q = order_corners(quad)
+    for i in range(4):
+        a, b, c = q[i - 1], q[i], q[(i + 1) % 4]
+        v1, v2 = a - b, c - b
+        cosang = float(v1 @ v2 / (np.hypot(*v1) * np.hypot(*v2) + 1e-9))
+        if abs(cosang) > 0.6:  # corner angle outside ~53..127 degrees
+            return False
+    # corners may lie a little outside (a cut-off page) but not far
+    margin = 0.15 * max(w, h)
+    return bool(np.all(q[:, 0] > -margin) and np.all(q[:, 0] < w + margin)
+                and np.all(q[:, 1] > -margin) and np.all(q[:, 1] < h + margin))
+
+
+def _ring_contrast(lab: np.ndarray, quad: Quad, width: float = 0.025) -> float:
+    """Colour difference between a band just outside the quad and a band just inside it.
+
+    A document's edge separates paper from table; a frame PRINTED on the paper (the
+    ornamental border of the certificates) has paper on both sides.  Bands lying outside
+    the image count as "different" (the paper may go on beyond the frame: cut off).
+    """
+    h, w = lab.shape[:2]
+    q = order_corners(quad)
+    c = q.mean(axis=0)
+    d = width * math.hypot(w, h)
+    size = max(np.linalg.norm(q - c, axis=1).mean(), 1.0)
+    grow, shrink = 1.0 + d / size, max(0.1, 1.0 - d / size)
+    big = c + (q - c) * grow
+    x0, y0 = np.clip(np.floor(big.min(axis=0)).astype(int), 0, [w - 1, h - 1])
+    x1, y1 = np.clip(np.ceil(big.max(axis=0)).astype(int) + 1, 1, [w, h])
+    off = np.array([x0, y0], float)
+    sub = lab[y0:y1, x0:x1]
+    shape = sub.shape[:2]
+    outer = np.zeros(shape, np.uint8)
+    inner = np.zeros(shape, np.uint8)
+    band_in = np.zeros(shape, np.uint8)
+    cv2.fillPoly(outer, [np.round(big - off).astype(np.int32)], 255)
+    cv2.fillPoly(inner, [np.round(c + (q - c) * shrink - off).astype(np.int32)], 255)
+    cv2.fillPoly(band_in, [np.round(q - off).astype(np.int32)], 255)
+    band_out = cv2.subtract(outer, band_in)
+    band_ring = cv2.subtract(band_in, inner)
+    po, pi = sub[band_out > 0], sub[band_ring > 0]
+    if len(po) < 30 or len(pi) < 30:
+        return 99.0
+    mo, mi = np.median(po[:: max(1, len(po) // 3000)], axis=0), np.median(pi[:: max(1, len(pi) // 3000)], axis=0)
+    return float(np.sqrt((((mo - mi) ** 2) * np.array([0.5, 1.0, 1.0], np.float32)).sum()))
+
+
+def _expand_outward(quad: Quad, grads: list[tuple[np.ndarray, np.ndarray]], lo: float = 0.012,
+                    hi: float = 0.1) -> Quad | None:
+    """The paper's edge outside a printed frame: per side, the strongest edge further out.
+
+    Each side is sampled; along the outward normal, between ``lo`` and ``hi`` of the
+    image diagonal, the strongest gradient across the side is taken, and a robust line is
+    fitted through those points.  None when a side has no consistent edge out there.
+    """
+    h, w = grads[0][0].shape[:2]
+    diag = math.hypot(w, h)
+    q = order_corners(quad)
+    centre = q.mean(axis=0)
+    offs = np.arange(lo * diag, hi * diag, 1.0)
+    lines = []
+    for i in range(4):
+        a, b = q[i], q[(i + 1) % 4]
+        d = b - a
+        length = float(np.hypot(*d))
+        if length < 10:
+            return None
+        u = d / length
+        nrm = np.array([-u[1], u[0]])
+        if float((a + d / 2 - centre) @ nrm) < 0:  # make the normal point outward
+            nrm = -nrm
+        ts = np.linspace(0.15, 0.85, 24)
+        p = a[None, None, :] + ts[:, None, None] * d[None, None, :] + offs[None, :, None] * nrm[None, None, :]
+        x = np.round(p[..., 0]).astype(int)
+        y = np.round(p[..., 1]).astype(int)
+        valid = (x >= 1) & (x < w - 1) & (y >= 1) & (y < h - 1)
+        xc, yc = np.clip(x, 0, w - 1), np.clip(y, 0, h - 1)
+        mag = np.zeros(x.shape, np.float32)
+        for gx, gy in grads:
+            mag = np.maximum(mag, np.abs(gx[yc, xc] * nrm[0] + gy[yc, xc] * nrm[1]))
+        mag *= valid
+        k = np.argmax(mag, axis=1)
+        strong = mag[np.arange(len(ts)), k] > 10.0
+        if strong.sum() < 10:
+            return None
+        pts = p[np.arange(len(ts)), k][strong]
+        line = cv2.fitLine(pts.astype(np.float32), cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
+        lines.append((np.array([line[2], line[3]], float), np.array([line[0], line[1]], float)))
+    out = []
+    for i in range(4):
+        c = _intersect(lines[(i - 1) % 4], lines[i])
+        if c is None:
+            return None
+        out.append(c)
+    res = order_corners(np.array(out))
+    return res if quad_is_convex(res) and quad_area(res) > quad_area(q) else None
+
+
+def _density(strokes: np.ndarray, quad: Quad) -> float:
+    """Share of stroke pixels inside the quad."""
+    m = np.zeros(strokes.shape[:2], np.uint8)
+    cv2.fillPoly(m, [np.round(order_corners(quad)).astype(np.int32)], 1)
+    n = int(m.sum())
+    return float((strokes & m).sum()) / n if n else 0.0
+
+
+def _homogeneity(lab: np.ndarray, quad: Quad) -> float:
+    """Share of the quad's inner part whose (ink-free) colour is close to its median.
+
+    A page is one paper colour; a quad that also takes in a neighbouring paper or the
+    table is not.
+    """
+    h, w = lab.shape[:2]
+    q = order_corners(quad)
+    c = q.mean(axis=0)
+    inner = c + (q - c) * 0.9
+    x0, y0 = np.clip(np.floor(inner.min(axis=0)).astype(int), 0, [w - 1, h - 1])
+    x1, y1 = np.clip(np.ceil(inner.max(axis=0)).astype(int) + 1, 1, [w, h])
+    m = np.zeros((y1 - y0, x1 - x0), np.uint8)
+    cv2.fillPoly(m, [np.round(inner - [x0, y0]).astype(np.int32)], 255)
+    px = lab[y0:y1:2, x0:x1:2][m[::2, ::2] > 0]
+    if len(px) < 50:
+        return 0.0
+    px = px[:: max(1, len(px) // 3000)]
+    med = np.median(px, axis=0)
+    d = np.sqrt((((px - med) ** 2) * np.array([0.5, 1.0, 1.0], np.float32)).sum(axis=1))
+    return float((d < 12.0).mean())
+
+
+def _score(quad: Quad, mean_sup: float, min_sup: float, area: float, closed_lab: np.ndarray,
+           strokes: np.ndarray) -> tuple[float, float]:
+    """Candidate score (edge support, one paper colour, size, text inside, not a printed frame)."""
+    homog = _homogeneity(closed_lab, quad)
+    score = mean_sup * 0.45 + min_sup * 0.2 + homog * 0.25 + min(1.0, area / 0.25) * 0.1
+    score *= 0.6 + 0.4 * min(1.0, _density(strokes, quad) / 0.01)
+    # Paper on both sides of the outline: a printed frame, not the document's edge.
+    # Measured: printed frames 9-14, real outlines 35-120 (paper vs table or bed).
+    ring = _ring_contrast(closed_lab, quad)
+    if ring < 16.0:
+        score *= 0.25 + 0.02 * ring
+    return score, ring
+
+
+def quad_candidates(image: np.ndarray, work_side: int = 480) -> list[QuadCandidate]:
+    """All document-quad candidates, best first, in ``image`` coordinates."""
+    bgr = to_bgr(image)
+    small, s = downscale(bgr, work_side)
+    h, w = small.shape[:2]
+    if min(h, w) < 24:
+        return []
+    gray = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
+    blur = cv2.GaussianBlur(gray, (5, 5), 0).astype(np.float32)
+    gx = cv2.Sobel(blur, cv2.CV_32F, 1, 0, ksize=3) / 4.0
+    gy = cv2.Sobel(blur, cv2.CV_32F, 0, 1, ksize=3) / 4.0
+    found: list[QuadCandidate] = []
+    closed_lab = cv2.cvtColor(np.dstack([_wipe_text(small[:, :, c]) for c in range(3)]), cv2.COLOR_BGR2LAB)
+    closed_lab = closed_lab.astype(np.float32)
+    # Dark thin strokes (text, rules): a document has them, a blank sheet beside it not.
+    bh = cv2.morphologyEx(gray, cv2.MORPH_BLACKHAT, cv2.getStructuringElement(cv2.MORPH_RECT, (7, 7)))
+    strokes = (bh > 25).astype(np.uint8)
+    # hue edges: a* and b* of the ink-free image, amplified (their range is small)
+    colour_grads = []
+    for ch in (1, 2):
+        c = cv2.GaussianBlur(closed_lab[:, :, ch], (5, 5), 0)
+        colour_grads.append((cv2.Sobel(c, cv2.CV_32F, 1, 0, ksize=3) / 4.0 * 2.5,
+                             cv2.Sobel(c, cv2.CV_32F, 0, 1, ksize=3) / 4.0 * 2.5))
+    seen: list[np.ndarray] = []
+    tol = 0.008 * math.hypot(w, h)
+    for cue, mask in _candidate_masks(small):
+        for comp in _largest_components(mask, 0.06):
+            res = _quad_from_mask(comp)
+            if res is None:
+                continue
+            quad, _ = res
+            # Several cues usually agree on the same outline: score each outline once.
+            oq = order_corners(quad)
+            if any(np.max(np.hypot(*(oq - other).T)) < tol for other in seen):
+                continue
+            seen.append(oq)
+            if not _shape_ok(quad, w, h):
+                continue
+            area = quad_area(quad) / (w * h)
+            if area < 0.06 or area > 1.05:
+                continue
+            sup = edge_support(gx, gy, quad, extra=colour_grads)
+            mean_sup, min_sup = float(np.mean(sup)), float(np.min(sup))
+            # A region that is just the whole frame is not a document outline.
+            if area > 0.93 and mean_sup < 0.5:
+                continue
+            score, ring = _score(quad, mean_sup, min_sup, area, closed_lab, strokes)
+            found.append(QuadCandidate(quad / s, score, mean_sup, min_sup, float(area), cue, ring))
+            if ring < 16.0:  # looks like a frame printed on the paper: look for the paper's edge
+                outer = _expand_outward(quad, [(gx, gy), *colour_grads])
+                if outer is not None and _shape_ok(outer, w, h):
+                    o_area = quad_area(outer) / (w * h)
+                    o_sup = edge_support(gx, gy, outer, extra=colour_grads)
+                    o_score, o_ring = _score(outer, float(np.mean(o_sup)), float(np.min(o_sup)), o_area,
+                                             closed_lab, strokes)
+                    found.append(QuadCandidate(outer / s, o_score, float(np.mean(o_sup)), float(np.min(o_sup)),
+                                               float(o_area), cue + "+outward", o_ring))
+    found.sort(key=lambda c: -c.score)
+    return found
+
+
+def refine_quad(image: np.ndarray, quad: Quad, work_side: int = 1000, search: float = 0.006) -> Quad:
+    """Move each side onto the strongest nearby edge at ~``work_side`` px (sub-pixel corners)."""
+    bgr = to_bgr(image)
+    small, s = downscale(bgr, work_side)
+    gray = cv2.GaussianBlur(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY), (3, 3), 0).astype(np.float32)
+    gx = cv2.Sobel(gray, cv2.CV_32F, 1, 0, ksize=3)
+    gy = cv2.Sobel(gray, cv2.CV_32F, 0, 1, ksize=3)
+    h, w = gray.shape
+    q = order_corners(np.asarray(quad, float) * s)
+    reach = max(3.0, search * math.hypot(w, h))
+    pts_all = []
+    for i in range(4):
+        a, b = q[i], q[(i + 1) % 4]
+        d = b - a
+        length = float(np.hypot(*d))
+        if length < 10:
+            return np.asarray(quad, float)
+        u = d / length
+        nrm = np.array([-u[1], u[0]])
+        ts = np.linspace(0.1, 0.9, 48)
+        offs = np.arange(-reach, reach + 0.5, 0.5)
+        p = a[None, None, :] + ts[:, None, None] * d[None, None, :] + offs[None, :, None] * nrm[None, None, :]
+        x = np.clip(p[..., 0], 0, w - 1.001)
+        y = np.clip(p[..., 1], 0, h - 1.001)
+        gxs = cv2.remap(gx, x.astype(np.float32), y.astype(np.float32), cv2.INTER_LINEAR)
+        gys = cv2.remap(gy, x.astype(np.float32), y.astype(np.float32), cv2.INTER_LINEAR)
+        g = np.abs(gxs * nrm[0] + gys * nrm[1])
+        k = np.argmax(g, axis=1)
+        strong = g[np.arange(len(ts)), k] > 20
+        inside = (p[np.arange(len(ts)), k, 0] > 1) & (p[np.arange(len(ts)), k, 0] < w - 2)
+        inside &= (p[np.arange(len(ts)), k, 1] > 1) & (p[np.arange(len(ts)), k, 1] < h - 2)
+        keep = strong & inside
+        pts_all.append(p[np.arange(len(ts)), k][keep])
+    pts = np.vstack([pp for pp in pts_all if len(pp)]) if any(len(pp) for pp in pts_all) else np.zeros((0, 2))
+    if len(pts) < 16:
+        return np.asarray(quad, float)
+    refined = refit_quad(q, pts, tol=reach + 1.0)
+    return refined / s
+
+
+def find_document_quad(image: np.ndarray, min_score: float = 0.45) -> Quad | None:
+    """The document's four corners (TL, TR, BR, BL, in ``image`` pixels), or None.
+
+    None means no convincing outline: the caller should use the whole image and say so.
+    """
+    try:
+        cands = quad_candidates(image)
+    except cv2.error:
+        return None
+    if not cands or cands[0].score < min_score:
+        return None
+    return refine_quad(image, choose_candidate(cands, min_score).quad)
+
+
+def _sides(q: np.ndarray) -> tuple[float, float]:
+    """(long, short) mean side lengths of an ordered quad."""
+    a = (np.hypot(*(q[1] - q[0])) + np.hypot(*(q[2] - q[3]))) / 2
+    b = (np.hypot(*(q[3] - q[0])) + np.hypot(*(q[2] - q[1]))) / 2
+    return max(a, b), min(a, b)
+
+
+def _is_spread_of(spread: np.ndarray, page: np.ndarray) -> bool:
+    """A4-like page, A3-like spread whose long side is about two page widths."""
+    pl, ps = _sides(page)
+    sl, ss = _sides(spread)
+    return 1.25 < pl / max(ps, 1e-6) < 1.52 and 1.15 < sl / max(ss, 1e-6) < 1.75 and 1.6 < sl / max(ps, 1e-6) < 2.4
+
+
+def _contains(outer: Quad, points: np.ndarray) -> bool:
+    contour = order_corners(outer).astype(np.float32).reshape(-1, 1, 2)
+    margin = -0.01 * math.sqrt(max(quad_area(outer), 1.0))
+    return all(cv2.pointPolygonTest(contour, (float(x), float(y)), True) >= margin for x, y in points)
+
+
+def choose_candidate(cands: list[QuadCandidate], min_score: float = 0.45) -> QuadCandidate:
+    """The outermost good outline: a strong inner one is usually a frame printed on the page.
+
+    Among candidates scoring within 20 % of the best, the largest one that contains the
+    best one wins (a page in an open spread also gives way to the spread, which is then split).
+    """
+    best = cands[0]
+    bq = order_corners(best.quad)
+    diag = math.sqrt(max(quad_area(best.quad) / max(best.area_fraction, 1e-6), 1.0)) * math.sqrt(2.0)
+    # One page of an open spread: a candidate about twice as large shares two of its
+    # corners (the outer side) and contains it.  The spread is wanted (it is split later).
+    for c in cands[1:]:
+        if c.score < max(min_score, 0.6 * best.score):
+            continue
+        ratio = c.area_fraction / max(best.area_fraction, 1e-6)
+        if not 1.6 < ratio < 2.6:
+            continue
+        cq = order_corners(c.quad)
+        shared = sum(1 for p in bq if np.min(np.hypot(*(cq - p).T)) < 0.03 * diag)
+        if shared >= 2 and _contains(c.quad, bq) and _is_spread_of(cq, bq):
+            return c
+    choice = best
+    if best.ring >= 16.0:  # a real outline (table or bed around it): keep it
+        return best
+    for c in cands[1:]:
+        if c.score < max(min_score, 0.8 * best.score) or c.area_fraction <= choice.area_fraction:
+            continue
+        if _contains(c.quad, bq):
+            choice = c
+    return choice
+
+
+def page_size(quad: Quad, snap_tolerance: float = 0.06, max_side: int = 4000) -> tuple[int, int, str | None]:
+    """Output (width, height) for a rectified quad and the known format it snapped to.
+
+    Side lengths are averaged over opposite sides; the aspect is snapped to A4 or ID-1
+    when within ``snap_tolerance`` (perspective makes the measured aspect approximate).
+    """
+    q = order_corners(quad)
+    top, bottom = np.hypot(*(q[1] - q[0])), np.hypot(*(q[2] - q[3]))
+    left, right = np.hypot(*(q[3] - q[0])), np.hypot(*(q[2] - q[1]))
+    w, h = max(1.0, (top + bottom) / 2), max(1.0, (left + right) / 2)
+    aspect = max(w, h) / min(w, h)
+    fmt = None
+    best = snap_tolerance
+    for name, target in KNOWN_ASPECTS.items():
+        err = abs(aspect / target - 1.0)
+        if err < best:
+            best, fmt = err, name
+    if fmt is not None:
+        aspect = KNOWN_ASPECTS[fmt]
+    longest = min(float(max_side), max(max(top, bottom), max(left, right)))
+    if w >= h:
+        W, H = longest, longest / aspect
+    else:
+        W, H = longest / aspect, longest
+    return max(1, round(W)), max(1, round(H)), fmt
+
+
+def rectify_matrix(quad: Quad, size: tuple[int, int]) -> np.ndarray:
+    """Homography mapping the quad's corners to the corners of a ``size`` rectangle."""
+    w, h = size
+    src = order_corners(quad).astype(np.float32)
+    dst = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], np.float32)
+    return cv2.getPerspectiveTransform(src, dst).astype(np.float64)
+
+
+def quad_cut_off(quad: Quad, image_size: tuple[int, int], margin: float = 0.004) -> bool:
+    """True when a corner lies outside the frame (the document is cut off)."""
+    w, h = image_size
+    m = margin * max(w, h)
+    q = order_corners(np.asarray(quad, float))
+    if bool(np.any(q[:, 0] < -m) or np.any(q[:, 1] < -m) or np.any(q[:, 0] > w - 1 + m)
+            or np.any(q[:, 1] > h - 1 + m)):
+        return True
+    # a whole side lying on the frame's edge: the paper goes on beyond the photo
+    edge = 0.02 * max(w, h)
+    for i in range(4):
+        a, b = q[i], q[(i + 1) % 4]
+        for axis, limit in ((0, 0.0), (0, w - 1.0), (1, 0.0), (1, h - 1.0)):
+            if abs(a[axis] - limit) < edge and abs(b[axis] - limit) < edge:
+                return True
+    return False
+
+
+def find_spread_split(mask: np.ndarray, min_aspect: float = 1.2) -> float | None:
+    """x (fraction of width) of the gutter between two facing pages, or None.
+
+    ``mask`` is the ink mask of an upright rectified image.  A spread is landscape, has ink
+    on both halves, and a text-free column near the middle (the fold).
+    """
+    h, w = mask.shape[:2]
+    if w < min_aspect * h or w < 40:
+        return None
+    cols = mask.sum(axis=0, dtype=np.float64) / 255.0
+    k = max(3, w // 100)
+    smooth = np.convolve(cols, np.ones(k) / k, mode="same")
+    lo, hi = int(w * 0.38), int(w * 0.62)
+    mid = smooth[lo:hi]
+    if mid.size == 0:
+        return None
+    x = lo + int(np.argmin(mid))
+    left, right = smooth[int(w * 0.08) : int(w * 0.35)], smooth[int(w * 0.65) : int(w * 0.92)]
+    if left.size == 0 or right.size == 0:
+        return None
+    level = min(float(np.median(left)), float(np.median(right)))
+    if level <= 0.002 * h or smooth[x] > 0.15 * level:
+        return None
+    # the empty column must be wide enough to be a gutter, not a gap between two words
+    empty = smooth < 0.15 * level
+    a = b = x
+    while a > 0 and empty[a - 1]:
+        a -= 1
+    while b < w - 1 and empty[b + 1]:
+        b += 1
+    if b - a < 0.015 * w:
+        return None
+    return float((a + b) / 2.0 / w)
+
+
+def split_matrices(size: tuple[int, int], split_x: float) -> list[tuple[np.ndarray, tuple[int, int]]]:
+    """Translations that crop the left and right page of a spread (matrix, page size)."""
+    w, h = size
+    x = round(split_x * w)
+    return [
+        (np.eye(3), (max(1, x), h)),
+        (np.array([[1.0, 0.0, -float(x)], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]), (max(1, w - x), h)),
+    ]
+
+
+def map_quad(matrix: np.ndarray, quad: Quad) -> Quad:
+    return apply(matrix, np.asarray(quad, float))
