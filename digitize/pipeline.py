@@ -25,13 +25,9 @@ def preprocess_page(page: Page, settings: Settings) -> list[Page]:
     """The image pipeline (:mod:`digitize.preprocess`), or the page as loaded when it is turned off."""
     if not settings.preprocess:
         return [page]
-    from digitize import preprocess as stage
+    from digitize.preprocess import preprocess
 
-    run = getattr(stage, "preprocess", None)
-    if run is None:
-        return [page]
-    result: list[Page] = run(page, settings)
-    return result
+    return preprocess(page, settings)
 
 
 def ocr_page(page: Page, backend: OcrBackend) -> Page:
