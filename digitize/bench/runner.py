@@ -114,8 +114,11 @@ def _init_worker(variant: Variant, settings_json: str) -> None:
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     settings = Settings.model_validate_json(settings_json).model_copy(
         update={"backend": variant.backend, "preprocess": variant.preprocess})
+    from digitize.pipeline import warm_up
+
     start = time.perf_counter()
     backend = create_backend(variant.backend, settings)
+    warm_up()
     _WORKER.update(settings=settings, backend=backend, load_seconds=time.perf_counter() - start)
 
 

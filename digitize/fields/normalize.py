@@ -151,9 +151,11 @@ def parse_decimal(text: str) -> float | None:
 # --- dates ----------------------------------------------------------------------------
 
 # Folded text: 'ngảy', 'ngáy', 'nqày' all fold to ngay/nqay; 'thảng' to thang; 'nǎm' to nam.
-_W_DAY = r"(?:n[gq]\s?[aà4@]\s?[yvi]|ngay)"
-_W_MONTH = r"(?:th?\s?[aà4@]\s?n\s?[gq]|thang|tháng)"
-_W_YEAR = r"(?:n\s?[aă4@]\s?[mn]|nam)"
+# OCR reads the vowel of the date words badly ("ngòy", "thắng", "nǎm" fold to "ngoy", "thang",
+# "nam"): any single vowel (or look-alike) is accepted between the fixed consonants.
+_W_DAY = r"(?:n[gq]\s?[aeiouy4@]\s?[yvi]|ngay)"
+_W_MONTH = r"(?:th?\s?[aeiouy4@]\s?n\s?[gq]|thang|tháng)"
+_W_YEAR = r"(?:n\s?[aeiou4@]\s?[mn]|nam)"
 _DATE_WORDS = re.compile(
     rf"{_W_DAY}\W{{0,12}}(\d{{1,2}})\W{{0,12}}{_W_MONTH}\W{{0,12}}(\d{{1,2}})\W{{0,12}}{_W_YEAR}\W{{0,12}}(\d{{4}})",
     re.IGNORECASE,

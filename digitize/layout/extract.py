@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import numpy as np
@@ -75,18 +76,22 @@ def template_candidates(ctx: ExtractContext) -> tuple[list[Candidate], list[Fiel
         located = locate(ctx.stream, ctx.template, spec)
         chosen = None
         for lv in located:
-            chosen = candidate_from_span(ctx, spec.path, lv.value, spec.normalizer, spec.kind)
+            reasons = [f"label read with {lv.label_errors} OCR error(s)"] if lv.label_errors else None
+            chosen = candidate_from_span(ctx, spec.path, lv.value, spec.normalizer, spec.kind, reasons)
             if chosen is not None:
+                chosen.evidence *= 0.9 ** lv.label_errors
                 break
         if chosen is not None:
             found.append(chosen)
             continue
-        raw = clean_text(located[0].value.text) if located and not spec.pattern else ""
+        raw = clean_text(located[0].value.text) if located else ""
         if raw and not is_empty_marker(raw):
-            # The label is there and something follows it, but it does not read as a value.
+            # The label (or pattern) is there and something follows it, but it does not read as
+            # a value: the second reader may still read it; otherwise it is unreadable.
             found.append(Candidate(path=spec.path, value=None, raw=raw, span=located[0].value, kind=spec.kind,
-                                   normalizer=spec.normalizer, status=FieldStatus.UNREADABLE,
-                                   reasons=["label found but the value could not be read"]))
+                                   normalizer=spec.normalizer,
+                                   char_confidences=ctx.stream.char_confidences(located[0].value),
+                                   reasons=["the first reader's text is not a valid value"]))
         elif spec.required:
             missing.append(spec)
     return found, missing
@@ -113,7 +118,7 @@ def _alt_value(candidate: Candidate, alt_text: str) -> Normalized | None:
     """
     if not alt_text or candidate.normalizer is None:
         return None
-    if candidate.kind == "digits" or not isinstance(candidate.value, str):
+    if candidate.kind == "digits" or not isinstance(candidate.value, str) or not candidate.raw:
         return normalize(candidate.normalizer, alt_text)
     from rapidfuzz import fuzz
 
@@ -134,7 +139,7 @@ def second_reading(ctx: ExtractContext, candidates: list[Candidate], backend: Oc
         return
     batches: dict[str, list[tuple[Candidate, list[Line]]]] = {"digits": [], "text": []}
     for cand in candidates:
-        if cand.kind not in batches or cand.span is None or cand.value is None or cand.source != "ocr":
+        if cand.kind not in batches or cand.span is None or cand.source != "ocr" or cand.status is not None:
             continue
         crops = value_crop_lines(ctx.stream, cand.span)
         if crops:
@@ -151,7 +156,11 @@ def second_reading(ctx: ExtractContext, candidates: list[Candidate], backend: Oc
             alt = _alt_value(cand, " ".join(r.text for r in parts if r is not None))
             if alt is None:
                 continue
-            if values_agree(cand.value, alt.value):
+            if cand.value is None:
+                cand.value = alt.value
+                cand.agree = False  # one reader only: never as sure as two that agree
+                cand.reasons.append(f"only the second reader ({kind}) gives a valid value")
+            elif values_agree(cand.value, alt.value):
                 cand.agree = True
                 cand.readers += 1
                 cand.reasons.append(f"second reader ({kind}) agrees")
@@ -246,14 +255,22 @@ def to_fields(ctx: ExtractContext, candidates: list[Candidate], missing: list[Fi
 
 
 def extract_fields(
-    page: Page, template: Template, backend: OcrBackend, settings: Settings, page_number: int = 0
+    page: Page, template: Template, backend: OcrBackend, settings: Settings, page_number: int = 0,
+    timings: dict[str, float] | None = None,
 ) -> list[Field]:
-    """Every field of ``template`` on ``page``: found ones with value/box/confidence, required ones ``not_found``."""
+    """Every field of ``template`` on ``page``: found ones with value/box/confidence.
+
+    ``timings`` (if given) receives the second reader's time under ``ocr.second_reader``:
+    it is recognition work, reported apart from extraction proper.
+    """
+    timings = {} if timings is None else timings
     ctx = ExtractContext(page, build_stream(page.lines, template), template, settings, page_number)
     candidates, missing = template_candidates(ctx)
     for name in template.extractors:
         candidates.extend(EXTRACTORS[name](ctx))
+    start = time.perf_counter()
     second_reading(ctx, candidates, backend)
+    timings["ocr.second_reader"] = time.perf_counter() - start
     by_path: dict[str, Candidate] = {}
     for cand in candidates:
         current = by_path.get(cand.path)

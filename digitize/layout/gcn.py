@@ -150,7 +150,7 @@ def persons(ctx: ExtractContext) -> list[Candidate]:
                 rows_end = len(folded) if nl < 0 else nl
             span = stream.span(value_start, min(stop, rows_end))
             for k in pending_address:
-                cand = _span_candidate(ctx, f"chu_su_dung[{k}].dia_chi_thuong_tru", span, "text", "text")
+                cand = _span_candidate(ctx, f"chu_su_dung[{k}].dia_chi_thuong_tru", span, "address", "text")
                 if cand:
                     if k != i:
                         cand.reasons.append("address shared with the next person")
@@ -209,9 +209,11 @@ def _two_level(address: Candidate) -> Candidate | None:
 
 # -- issuing authority -------------------------------------------------------------------------
 
-_DATE_LINE = re.compile(r"(?:^|\n)[^\n,]{2,60},\s*ngay\s*\d{1,2}\s*thang\s*\d{1,2}\s*nam\s*\d{4}[^\n]*")
+_DATE_LINE = re.compile(
+    r"(?:^|\n)[^\n,]{2,60},\s*n[a-z]{1,2}y\s*\d{1,2}\s*th[a-z]{1,3}g?\s*\d{1,2}\s*n[a-z]{1,2}m\s*\d{2,4}[^\n]*")
 _SIGNATURE_TITLE = re.compile(r"^\s*(?:kt\.?|tm\.?|tl\.?|q\.?)?\s*(?:pho\s*)?(?:chu\s*tich|giam\s*doc|truong)\b")
-_AUTH_PREFIX = re.compile(r"^\s*(?:tm|kt|tl|q)\s*[.:]\s*")
+# "TM." / "KT." / "TL." / "Q." before the authority, also as OCR misreads them ("1M.", "IM,").
+_AUTH_PREFIX = re.compile(r"^\s*(?:tm|kt|tl|q|[1il|][mt])\s*[.:,]\s*")
 
 
 def _upper_share(text: str) -> float:

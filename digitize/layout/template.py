@@ -135,6 +135,45 @@ class LocatedValue:
     spec: FieldSpec
     label: Span | None
     value: Span
+    label_errors: int = 0  # edits needed to match the label (0: exact)
+
+
+def _letters(pattern: str) -> int:
+    """How many literal letters a label regex spells (escapes and syntax left out)."""
+    return len(re.sub(r"\\[a-zA-Z]|\(\?[^)]*\)|[^a-z]", "", pattern))
+
+
+@lru_cache(maxsize=1024)
+def _fuzzy(pattern: str) -> Any:
+    """The label regex allowing OCR errors: 1 edit from 6 letters, 2 from 12; None for short labels."""
+    import regex
+
+    letters = _letters(pattern)
+    if letters < 6:
+        return None
+    budget = 1 if letters < 12 else 2
+    return regex.compile(f"(?:{pattern}){{e<={budget}}}", regex.BESTMATCH)
+
+
+def label_matches(folded: str, labels: tuple[str, ...], origin: int = 0) -> list[tuple[int, int, int]]:
+    """(start, end, edits) of every match of any of ``labels``; approximate only when none matches exactly.
+
+    OCR garbles labels too ("Thừa đất xố", "Diệu tích"); an approximate match must start
+    at a word boundary so that it cannot borrow letters from the word before.
+    """
+    exact = [(m.start(), m.end(), 0) for label in labels for m in _compile(label).finditer(folded, origin)]
+    if exact:
+        return sorted(exact)
+    approximate: list[tuple[int, int, int]] = []
+    for label in labels:
+        pattern = _fuzzy(label)
+        if pattern is None:
+            continue
+        for m in pattern.finditer(folded, origin):
+            if m.start() > 0 and folded[m.start() - 1].isalpha():
+                continue
+            approximate.append((m.start(), m.end(), int(sum(m.fuzzy_counts))))
+    return sorted(approximate)
 
 
 def _row_limit(stream: TextStream, start: int, max_rows: int) -> int:
@@ -165,38 +204,37 @@ def locate(stream: TextStream, template: Template, spec: FieldSpec) -> list[Loca
         return found
     other_labels = [lab for lab in template.all_labels if lab not in spec.labels]
     template_stops = [*template.stop, *spec.stop]
-    for label in spec.labels:
-        for m in _compile(label).finditer(folded, origin):
-            start = m.end()
-            # Skip the ':' and spaces that follow a label; a label that ends its row has
-            # its value on the next row (ID cards, "Mã Giấy chứng nhận:").
-            while start < len(folded) and folded[start] in " :.\t":
+    for m_start, m_end, errors in label_matches(folded, spec.labels, origin):
+        start = m_end
+        # Skip the ':' and spaces that follow a label; a label that ends its row has
+        # its value on the next row (ID cards, "Mã Giấy chứng nhận:").
+        while start < len(folded) and folded[start] in " :.\t":
+            start += 1
+        if start < len(folded) and folded[start] == "\n":
+            start += 1
+            while start < len(folded) and folded[start] in " \t":
                 start += 1
-            if start < len(folded) and folded[start] == "\n":
-                start += 1
-                while start < len(folded) and folded[start] in " \t":
-                    start += 1
-            end = _row_limit(stream, start, spec.max_rows)
-            for stop in template_stops:
-                sm = _compile(stop).search(folded, start, end)
-                if sm and sm.start() < end:
-                    end = sm.start()
-            for stop in other_labels:
-                # Another label ends the value only where labels stand: at the start of an OCR
-                # line, after an item marker or a separator ("125, tờ bản đồ số"); "Ghi chú:
-                # Diện tích đất ở..." is a value that happens to begin with a label's words.
-                for sm in _compile(stop).finditer(folded, start, end):
-                    before = folded[start:sm.start()].rstrip(" \t")
-                    starts_a_line = stream.offset_in_line[sm.start()] == 0
-                    if starts_a_line or (before and before[-1] in "\n),;"):
-                        end = min(end, sm.start())
-                        break
-            value_text = folded[start:end]
-            marker = _ITEM_MARKER.search(value_text)
-            if marker:
-                end = start + marker.start()
-            while end > start and folded[end - 1] in " \n,;":
-                end -= 1
-            found.append(LocatedValue(spec, stream.span(m.start(), m.end()), stream.span(start, end)))
+        end = _row_limit(stream, start, spec.max_rows)
+        for stop in template_stops:
+            sm = _compile(stop).search(folded, start, end)
+            if sm and sm.start() < end:
+                end = sm.start()
+        for stop in other_labels:
+            # Another label ends the value only where labels stand: at the start of an OCR
+            # line, after an item marker or a separator ("125, tờ bản đồ số"); "Ghi chú:
+            # Diện tích đất ở..." is a value that happens to begin with a label's words.
+            for sm in _compile(stop).finditer(folded, start, end):
+                before = folded[start:sm.start()].rstrip(" \t")
+                starts_a_line = stream.offset_in_line[sm.start()] == 0
+                if starts_a_line or (before and before[-1] in "\n),;"):
+                    end = min(end, sm.start())
+                    break
+        value_text = folded[start:end]
+        marker = _ITEM_MARKER.search(value_text)
+        if marker:
+            end = start + marker.start()
+        while end > start and folded[end - 1] in " \n,;":
+            end -= 1
+        found.append(LocatedValue(spec, stream.span(m_start, m_end), stream.span(start, end), errors))
     found.sort(key=lambda lv: lv.value.start)
     return found

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from digitize.fields import landuse
@@ -38,7 +39,10 @@ class Normalized:
 
 
 def text_value(raw: str) -> str | None:
-    """Clean text; ``-/-`` and friends mean empty."""
+    """Clean text; ``-/-`` and friends mean empty (also when alone on the value's first row)."""
+    first_row = (raw or "").split("\n", 1)[0]
+    if is_empty_marker(first_row.strip()):
+        return None
     text = clean_text(raw)
     if not text or is_empty_marker(text):
         return None
@@ -54,8 +58,21 @@ def _wrap(fn: Callable[[str], Any]) -> Callable[[str], Normalized | None]:
 
 
 def _place(raw: str) -> Normalized | None:
+    """The place of the date line: a province or district name, checked against the gazetteer."""
+    from digitize.fields.admin import correct_unit_name
+
     text = text_value(raw)
-    return Normalized(text.strip(" .,")) if text else None
+    if not text:
+        return None
+    text = text.strip(" .,")
+    for level in ("province", "district"):
+        fixed = correct_unit_name(text, level)
+        if fixed.score >= 1.0 and not fixed.changed:
+            return Normalized(text)
+        if fixed.changed:
+            return Normalized(fixed.value, [*fixed.reasons, f"place name corrected to the {level} gazetteer"],
+                              fixed.score)
+    return Normalized(text, ["place name not in the gazetteer"], 0.8)
 
 
 def _name(raw: str) -> Normalized | None:
@@ -75,11 +92,107 @@ def _authority(raw: str) -> Normalized | None:
     return Normalized(correction.value, list(correction.reasons), correction.score)
 
 
+# Words of the controlled vocabularies (land types, origins, forms, terms) as the circulars
+# print them; a word OCR garbled is corrected only to a unique close word of this list.
+_DOMAIN_PHRASES = (
+    "Sử dụng riêng", "Sử dụng chung", "Riêng", "Chung", "Lâu dài", "Đến ngày", "Đến năm", "Đất ở", "Đất",
+    "Nhận chuyển nhượng", "Nhận thừa kế", "Nhận tặng cho", "Nhận chuyển đổi", "Nhận góp vốn", "đất được",
+    "Trúng đấu giá quyền sử dụng đất", "Nhà nước giao đất có thu tiền sử dụng đất",
+    "Nhà nước giao đất không thu tiền sử dụng đất", "Nhà nước cho thuê đất trả tiền hằng năm",
+    "Nhà nước cho thuê đất trả tiền một lần cho cả thời gian thuê", "Công nhận QSDĐ như giao đất",
+    "Sở hữu riêng", "Sở hữu chung", "Nhà ở riêng lẻ", "Nhà ở", "Cấp",
+)
+
+
+@lru_cache(maxsize=1)
+def _domain_words() -> Any:
+    from digitize.fields.landuse import _ORIGINS, LAND_TYPES, LEGACY_CODES
+    from digitize.fields.vietnamese import Vocabulary
+
+    phrases = list(_DOMAIN_PHRASES)
+    phrases += [t.name for t in LAND_TYPES.values()]
+    phrases += [name for name, _new, _unc in LEGACY_CODES.values()]
+    phrases += [canon for _p, _c, canon in _ORIGINS]
+    words = {w.strip("(),;.:").lower() for phrase in phrases for w in phrase.split()}
+    return Vocabulary.build(sorted(w for w in words if w and not w.isupper()))
+
+
+def correct_domain_words(text: str) -> tuple[str, list[str], float]:
+    """Each word of a controlled-vocabulary value corrected to a unique close vocabulary word.
+
+    Only words that are not already vocabulary words, of at least three letters, change;
+    upper case is kept; codes (ONT) and numbers are left alone.
+    """
+    from digitize.fields.normalize import fold
+    from digitize.fields.result import Correction
+    from digitize.fields.vietnamese import correct_to_vocabulary
+
+    vocab = _domain_words()
+    words = text.split(" ")
+    changed = 0
+    score = 1.0
+    for i, word in enumerate(words):
+        core = word.strip("(),;.:")
+        if len(core) < 3 or not core.isalpha() or core.isupper() or core.lower() in vocab.by_exact:
+            continue
+        fixed = correct_to_vocabulary(core.lower(), vocab, max_edits=1)
+        if not fixed.changed:
+            # Controlled vocabularies tolerate a stray mark too ("gìao"): one entry with
+            # exactly these letters is enough evidence here (names never get this).
+            same_letters = vocab.by_fold.get(fold(core), ())
+            if len(same_letters) == 1:
+                fixed = Correction(same_letters[0], True, 0.85, [])
+        if fixed.changed:
+            replacement = fixed.value if core[:1].islower() else fixed.value[:1].upper() + fixed.value[1:]
+            words[i] = word.replace(core, replacement)
+            changed += 1
+            score = min(score, fixed.score)
+    if not changed:
+        return text, [], 1.0
+    return " ".join(words), [f"{changed} word(s) corrected to the land-record vocabulary"], score
+
+
+def _vocab_text(raw: str) -> tuple[str, list[str], float] | None:
+    text = text_value(raw)
+    return correct_domain_words(text) if text else None
+
+
+@lru_cache(maxsize=1)
+def _land_names() -> Any:
+    from digitize.fields.landuse import _OLD_NAMES, LAND_TYPES, LEGACY_CODES
+    from digitize.fields.vietnamese import Vocabulary
+
+    names = [t.name for t in LAND_TYPES.values()]
+    names += [n for group in _OLD_NAMES.values() for n in group]
+    names += [name for name, _new, _unc in LEGACY_CODES.values()]
+    return Vocabulary.build(names)
+
+
+def _corrected_use(use: landuse.LandUse) -> landuse.LandUse:
+    """A land use whose printed name OCR garbled ("Đất ở tại nông thời"), put back to the one
+    name of the vocabulary it is close to; its code follows the corrected name."""
+    from digitize.fields.vietnamese import correct_to_vocabulary
+
+    if (use.match is not None and use.match.score >= 0.95) or not use.ten or use.ten.isupper():
+        return use
+    fixed = correct_to_vocabulary(use.ten, _land_names(), max_edits=2)
+    if not fixed.changed:
+        return use
+    match = landuse.land_use_code(fixed.value)
+    if match is None:
+        return use
+    reasons = [*match.reasons, "land-use name corrected to the vocabulary (OCR error)"]
+    return landuse.LandUse(fixed.value, match.code, use.dien_tich,
+                           landuse.LandUseMatch(match.code, match.name, min(match.score, fixed.score), reasons,
+                                                match.printed_code, match.uncertain, match.is_group))
+
+
 def _land_uses(raw: str) -> Normalized | None:
     text = text_value(raw)
     if not text:
         return None
-    uses = landuse.parse_land_uses(text)
+    text, vocab_reasons, vocab_score = correct_domain_words(text)
+    uses = [_corrected_use(u) for u in landuse.parse_land_uses(text)]
     if not uses:
         return None
     reasons: list[str] = []
@@ -98,33 +211,38 @@ def _land_uses(raw: str) -> Normalized | None:
         else:
             reasons.append("land use not in the Circular 08/2024 vocabulary: code left empty")
             score = min(score, 0.5)
-    return Normalized(value, reasons, score)
+    return Normalized(value, vocab_reasons + reasons, min(score, vocab_score))
 
 
 def _use_form(raw: str) -> Normalized | None:
-    text = text_value(raw)
-    if not text:
+    corrected = _vocab_text(raw)
+    if corrected is None:
         return None
+    text, reasons, score = corrected
     match = landuse.parse_use_form(text)
     # The printed text is the value; the vocabulary match is evidence for it.
-    return Normalized(text, list(match.reasons) if match else ["use form not in the vocabulary"],
-                      match.score if match else 0.6)
+    return Normalized(text, reasons + (list(match.reasons) if match else ["use form not in the vocabulary"]),
+                      min(score, match.score if match else 0.6))
 
 
 def _use_term(raw: str) -> Normalized | None:
-    text = text_value(raw)
-    if not text:
+    corrected = _vocab_text(raw)
+    if corrected is None:
         return None
+    text, reasons, score = corrected
     term = landuse.parse_use_term(text)
-    return Normalized(text, list(term.reasons) if term else ["term not recognised"], 1.0 if term else 0.6)
+    return Normalized(text, reasons + (list(term.reasons) if term else ["term not recognised"]),
+                      min(score, 1.0 if term else 0.6))
 
 
 def _origin(raw: str) -> Normalized | None:
-    text = text_value(raw)
-    if not text:
+    corrected = _vocab_text(raw)
+    if corrected is None:
         return None
+    text, reasons, score = corrected
     origin = landuse.classify_origin(text)
-    return Normalized(text, [] if origin else ["origin wording not recognised"], 1.0 if origin else 0.7)
+    return Normalized(text, reasons + ([] if origin else ["origin wording not recognised"]),
+                      min(score, 1.0 if origin else 0.7))
 
 
 _OLD_REGISTRY = re.compile(r"[0-9][0-9A-Za-zĐđ./\-\s]*[0-9A-Za-zĐđ]")
@@ -465,6 +583,7 @@ NORMALIZERS: dict[str, Callable[[str], Normalized | None]] = {
     "use_term": _use_term,
     "origin": _origin,
     "id_number": _id_number,
+    "address": _card_place,
     "code12": _code12,
     "sex": _sex,
     "year": _year,

@@ -84,6 +84,9 @@ def _unclip(box: np.ndarray, ratio: float) -> np.ndarray | None:
     return np.array(max(expanded, key=len), dtype=np.float32)
 
 
+MAX_UPSCALE = 2.5
+
+
 class DbDetector:
     """PP-OCR DB text-line detector (probability map -> rotated boxes)."""
 
@@ -107,7 +110,9 @@ class DbDetector:
 
     def _resize(self, image: np.ndarray) -> tuple[np.ndarray, float, float]:
         h, w = image.shape[:2]
-        scale = min(1.0, self.max_side / max(h, w))
+        # Small phone images are enlarged too: the detector merges neighbouring lines of
+        # 5-10 px text that it separates cleanly at twice the size.
+        scale = min(MAX_UPSCALE, self.max_side / max(h, w))
         nh = max(32, round(h * scale / 32) * 32)
         nw = max(32, round(w * scale / 32) * 32)
         resized = cv2.resize(image, (nw, nh), interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR)
