@@ -41,9 +41,13 @@ def preprocess_page(page: Page, settings: Settings) -> list[Page]:
 
 
 def ocr_page(page: Page, backend: OcrBackend) -> Page:
+    """Read the page; a page that reads badly is tried turned (:mod:`digitize.ocr.orientation`)."""
+    from digitize.ocr.orientation import read_upright
+
     start = time.perf_counter()
-    lines = backend.read_page(page)
-    return page.model_copy(update={"lines": lines, "timings": {**page.timings, "ocr": time.perf_counter() - start}})
+    page, lines, notes = read_upright(page, backend)
+    return page.model_copy(update={"lines": lines, "warnings": [*page.warnings, *notes],
+                                   "timings": {**page.timings, "ocr": time.perf_counter() - start}})
 
 
 def classify_page(page: Page) -> Page:

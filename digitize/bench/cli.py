@@ -52,6 +52,7 @@ def bench_command(set_name: str, quick: bool, set_dir: Path | None, backends: tu
     from digitize.bench.runner import (
         MAIN_VARIANT,
         find_items,
+        items_to_jsonl,
         report_to_json,
         run_variant,
         score_variant,
@@ -110,6 +111,8 @@ def bench_command(set_name: str, quick: bool, set_dir: Path | None, backends: tu
         pass
     out.mkdir(parents=True, exist_ok=True)
     (out / "results.json").write_text(report_to_json(reports, speed, meta), encoding="utf-8")
+    for report in reports:
+        (out / f"items-{report.variant.name}.jsonl").write_text(items_to_jsonl(report), encoding="utf-8")
     markdown = render_markdown(reports, speed, meta)
     (out / "report.md").write_text(markdown, encoding="utf-8")
     if write_benchmarks is not None:

@@ -200,12 +200,35 @@ def score_lines(predicted: Sequence[tuple[str, Sequence[Sequence[float]]]],
                 covered += inter
         if covered / area >= min_overlap and covering:
             found += 1
-            joined = " ".join(t for _, t in sorted(covering))
-            edits += levenshtein(unicodedata.normalize("NFC", joined), unicodedata.normalize("NFC", text))
+            joined = unicodedata.normalize("NFC", " ".join(t for _, t in sorted(covering)))
+            expected = unicodedata.normalize("NFC", text)
+            edits += levenshtein(_aligned_part(joined, expected), expected)
             chars += len(text)
         else:
             missed += len(text)
     return LineScore(len(truth), found, edits, chars, missed)
+
+
+def _aligned_part(read: str, expected: str) -> str:
+    """The stretch of ``read`` that corresponds to ``expected``.
+
+    A detector may merge a label and its value, printed as two lines, into one line:
+    each expected line is compared with its own part of that reading, widened to whole
+    words so that a cut never hides an error.
+    """
+    from rapidfuzz import fuzz
+
+    if len(read) <= len(expected) + 2:
+        return read
+    alignment = fuzz.partial_ratio_alignment(expected, read)
+    if alignment is None or alignment.score < 50:
+        return read
+    a, b = alignment.dest_start, alignment.dest_end
+    while a > 0 and not read[a - 1].isspace():
+        a -= 1
+    while b < len(read) and not read[b].isspace():
+        b += 1
+    return read[a:b].strip()
 
 
 def corner_error(predicted: Sequence[Sequence[float]] | None, truth: Sequence[Sequence[float]] | None,

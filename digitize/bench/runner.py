@@ -251,6 +251,7 @@ class VariantReport:
     load_seconds: float
     peak_rss_mb: float
     failures: list[str] = field(default_factory=list)
+    items: list[dict[str, Any]] = field(default_factory=list)  # per image: what was wrong, for debugging
 
 
 def score_variant(variant: Variant, items: list[Item], results: list[dict[str, Any]], wall: float, jobs: int,
@@ -268,6 +269,7 @@ def score_variant(variant: Variant, items: list[Item], results: list[dict[str, A
     corners_missing: dict[str, int] = defaultdict(int)
     stage_totals: dict[str, float] = defaultdict(float)
     failures: list[str] = []
+    items_out: list[dict[str, Any]] = []
     for item, result in zip(items, results, strict=True):
         truth = item.truth
         tallies = (overall, by_condition[truth.condition], by_doc_type[truth.doc_type.value])
@@ -310,6 +312,17 @@ def score_variant(variant: Variant, items: list[Item], results: list[dict[str, A
                             corner_errors[truth.condition].append(ce)
         for t in tallies:
             t.add_outcomes(outcomes)
+        item_record: dict[str, Any] = {
+            "image": item.image.name, "condition": truth.condition, "doc_type": truth.doc_type.value,
+            "predicted_doc_type": result.get("doc_type"), "error": result.get("error"),
+            "wrong": [{"path": o.path, "expected": o.expected, "predicted": o.predicted, "status": o.status,
+                       "confidence": round(o.confidence, 3)} for o in outcomes if not o.correct],
+        }
+        if result.get("pages"):
+            first = result["pages"][0]
+            item_record.update(rotation=[first["rotation_deg"], truth.rotation_deg],
+                               skew=[first["skew_deg"], truth.skew_deg])
+        items_out.append(item_record)
         for o in outcomes:
             by_field[o.key].add_outcomes([o])
             if not o.spurious and not o.unreadable_in_truth:
@@ -347,9 +360,16 @@ def score_variant(variant: Variant, items: list[Item], results: list[dict[str, A
         load_seconds=float(np.mean([r["load_seconds"] for r in results])) if results else 0.0,
         peak_rss_mb=max((r["rss_mb"] for r in results), default=0.0),
         failures=failures,
+        items=items_out,
     )
 
 
 def report_to_json(reports: list[VariantReport], speed: dict[str, Any], meta: dict[str, Any]) -> str:
-    return json.dumps({"meta": meta, "speed": speed, "variants": [asdict(r) for r in reports]},
-                      ensure_ascii=False, indent=1, default=str)
+    variants = [{k: v for k, v in asdict(r).items() if k != "items"} for r in reports]
+    return json.dumps({"meta": meta, "speed": speed, "variants": variants}, ensure_ascii=False, indent=1,
+                      default=str)
+
+
+def items_to_jsonl(report: VariantReport) -> str:
+    """One line per image: what the variant got wrong on it (synthetic data only: no personal data)."""
+    return "".join(json.dumps(item, ensure_ascii=False, default=str) + "\n" for item in report.items)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 from digitize.model import DocType
 
@@ -17,12 +19,13 @@ _EVIDENCE: dict[DocType, list[tuple[str, float]]] = {
     DocType.GCN_2009_2014: [
         (r"quyen so huu nha o va tai san khac gan lien voi dat", 6.0),
         (r"nguoi su dung dat,? chu so huu nha o", 3.0),
-        (r"(^|\n)\s*ii\s*[.)]?\s*thua dat,? nha o", 4.0),
+        (r"(^|\n)\s*[il1|]{1,3}\s*[.)]?\s*thua dat,? nha o", 4.0),
         (r"muc dich su dung", 1.5),
         (r"nguon goc su dung", 1.5),
         (r"rung san xuat la rung trong", 2.0),
-        (r"(^|\n)\s*iii\s*[.)]?\s*so do thua dat", 3.0),
-        (r"(^|\n)\s*iv\s*[.)]?\s*nhung thay doi sau khi cap", 3.0),
+        # Roman section numbers (OCR reads III as II, Ill, 11...) before the sketch and changes pages.
+        (r"(^|\n)\s*[il1|]{1,3}\s*[.)]?\s*so do thua dat", 3.0),
+        (r"(^|\n)\s*[il1|]?\s*[vy]\s*[.)]?\s*nhung thay doi sau khi cap", 3.0),
         (r"thong tin thua dat", -3.0),
         (r"ma giay chung nhan", -3.0),
     ],
@@ -38,7 +41,10 @@ _EVIDENCE: dict[DocType, list[tuple[str, float]]] = {
         (r"quyen so huu nha o va tai san khac", -5.0),
     ],
     DocType.GCN_TRUOC_2009: [
-        (r"giay chung nhan\s*quyen su dung dat(?!,? quyen so huu)", 2.0),
+        (r"giay chung nhan\s*quyen su dung dat(?![,\s]*quyen so huu)", 2.0),
+        (r"duoc quyen su dung dat tai cac thua", 4.0),
+        (r"vao so cap giay", 3.0),
+        (r"(^|\n)\s*ong\s*\(\s*ba\s*\)", 2.0),
         (r"tong cuc quan ly ruong dat|tong cuc dia chinh", 4.0),
         (r"(^|\n)\s*(i|1)\s*[.)]?\s*ten nguoi su dung dat", 3.0),
         (r"(^|\n)\s*so do thua dat", 0.5),
@@ -112,17 +118,18 @@ _GCN_COMMON = [
     (r"thua dat so", 2.0),
     (r"to ban do so", 2.0),
     (r"so vao so cap", 1.5),
-    (r"so do thua dat", 1.0),
-    (r"bang ke toa do", 1.0),
-    (r"nhung thay doi sau khi cap", 1.0),
+    (r"so do thua dat", 2.0),
+    (r"bang ke toa do", 2.0),
+    (r"nhung thay doi sau khi cap", 2.0),
 ]
 
+# Page roles by their section titles (numerals are what OCR reads worst).
 _PAGE_ROLES = [
-    ("trang_4", r"(^|\n)\s*iv\s*[.)]?\s*nhung thay doi"),
-    ("trang_3", r"(^|\n)\s*iii\s*[.)]?\s*so do"),
-    ("trang_2", r"(^|\n)\s*5\s*[.)]\s*so do thua dat"),
-    ("trang_2", r"(^|\n)\s*ii\s*[.)]?\s*thua dat"),
-    ("trang_1", r"(^|\n)\s*i\s*[.)]?\s*(nguoi su dung|ten nguoi)"),
+    ("trang_2", r"(^|\n)\s*5\s*[.)]\s*so do thua dat"),  # 2024: sketch on page 2
+    ("trang_4", r"nhung thay doi sau khi cap"),
+    ("trang_3", r"so do thua dat"),
+    ("trang_2", r"(^|\n)\s*[il1|]{1,3}\s*[.)]?\s*thua dat,? nha o"),
+    ("trang_1", r"nguoi su dung dat,? chu so huu|(^|\n)\s*[il1|]\s*[.)]?\s*(nguoi su dung|ten nguoi)"),
 ]
 
 
@@ -134,21 +141,46 @@ class Classification:
     scores: dict[str, float]
 
 
-def _score(folded: str, rules: list[tuple[str, float]]) -> float:
-    return sum(weight for pattern, weight in rules if re.search(pattern, folded))
+@lru_cache(maxsize=512)
+def _approximate(pattern: str) -> Any:
+    """``pattern`` allowing one OCR error per 12 letters (None below 12 letters)."""
+    import regex
+
+    letters = len(re.sub(r"\\[a-zA-Z]|\(\?[^)]*\)|\[[^\]]*\]|[^a-z]", "", pattern))
+    if letters < 12:
+        return None
+    return regex.compile(f"(?:{pattern}){{e<={min(3, letters // 12)}}}")
+
+
+def _found(pattern: str, folded: str) -> bool:
+    if re.search(pattern, folded):
+        return True
+    approximate = _approximate(pattern)
+    return approximate is not None and approximate.search(folded) is not None
+
+
+def _score(folded: str, rules: list[tuple[str, float]], approximate: bool) -> float:
+    # Evidence against a type must be read exactly: a garbled phrase is no proof of absence.
+    return sum(weight for pattern, weight in rules
+               if (_found(pattern, folded) if approximate and weight > 0 else re.search(pattern, folded)))
+
+
+def _scores(folded: str, approximate: bool) -> dict[DocType, float]:
+    gcn_base = _score(folded, _GCN_COMMON, approximate)
+    scores: dict[DocType, float] = {}
+    for doc_type, rules in _EVIDENCE.items():
+        score = _score(folded, rules, approximate)
+        scores[doc_type] = score + gcn_base if doc_type.is_certificate else score - gcn_base
+    return scores
 
 
 def classify_text(folded: str) -> Classification:
     """Classify a page from its folded text (see :class:`digitize.layout.reading.TextStream`)."""
-    gcn_base = _score(folded, _GCN_COMMON)
-    scores: dict[DocType, float] = {}
-    for doc_type, rules in _EVIDENCE.items():
-        score = _score(folded, rules)
-        if doc_type.is_certificate:
-            score += gcn_base
-        else:
-            score -= gcn_base
-        scores[doc_type] = score
+    scores = _scores(folded, approximate=False)
+    ranked = sorted(scores.values(), reverse=True)
+    if ranked[0] < 6.0 or ranked[0] - ranked[1] < 3.0:
+        # Exact wording left the type unclear: accept OCR errors in the long phrases.
+        scores = _scores(folded, approximate=True)
     ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
     best, best_score = ranked[0]
     runner = ranked[1][1] if len(ranked) > 1 else 0.0
@@ -161,7 +193,7 @@ def classify_text(folded: str) -> Classification:
     role = None
     if best.is_certificate:
         for name, pattern in _PAGE_ROLES:
-            if re.search(pattern, folded):
+            if _found(pattern, folded):
                 role = name
                 break
         if role is None and best == DocType.GCN_2024:
