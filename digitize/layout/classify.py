@@ -177,8 +177,8 @@ def _scores(folded: str, approximate: bool) -> dict[DocType, float]:
 def classify_text(folded: str) -> Classification:
     """Classify a page from its folded text (see :class:`digitize.layout.reading.TextStream`)."""
     scores = _scores(folded, approximate=False)
-    ranked = sorted(scores.values(), reverse=True)
-    if ranked[0] < 6.0 or ranked[0] - ranked[1] < 3.0:
+    top = sorted(scores.values(), reverse=True)
+    if top[0] < 6.0 or top[0] - top[1] < 3.0:
         # Exact wording left the type unclear: accept OCR errors in the long phrases.
         scores = _scores(folded, approximate=True)
     ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)

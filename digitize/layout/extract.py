@@ -133,6 +133,14 @@ def _alt_value(candidate: Candidate, alt_text: str) -> Normalized | None:
     return normalize(candidate.normalizer, alt_text[a:b])
 
 
+def _same_but_marks(a: Any, b: Any) -> bool:
+    if not isinstance(a, str) or not isinstance(b, str) or a == b:
+        return False
+    from digitize.fields.normalize import strip_diacritics
+
+    return strip_diacritics(a).upper() == strip_diacritics(b).upper()
+
+
 def second_reading(ctx: ExtractContext, candidates: list[Candidate], backend: OcrBackend) -> None:
     """Re-read every OCR candidate's crop with the second reader of its kind; record agreement."""
     if ctx.page.image is None and backend.name != "fake":
@@ -167,7 +175,11 @@ def second_reading(ctx: ExtractContext, candidates: list[Candidate], backend: Oc
             else:
                 cand.agree = False
                 cand.reasons.append(f"second reader ({kind}) reads a different value")
-                if kind == "digits":
+                if kind == "digits" and _same_but_marks(cand.value, alt.value):
+                    # The digit reader has no Vietnamese letters (Đ, Ư...): where the two
+                    # readings differ only there, the first reader's letters stand.
+                    cand.alternatives.append(alt.value)
+                elif kind == "digits":
                     # PP-OCR recognisers beat Tesseract on digit fields (ocr-stack.md).
                     cand.alternatives.append(cand.value)
                     cand.value = alt.value

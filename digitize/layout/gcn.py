@@ -19,7 +19,7 @@ from digitize.fields import idnumbers, landuse, validate
 from digitize.fields.admin import convert_address
 from digitize.fields.normalize import clean_text
 from digitize.layout.candidate import Candidate, ExtractContext, check, extractor
-from digitize.layout.reading import Span, TextStream
+from digitize.layout.reading import Span, TextStream, piece_polygon
 from digitize.layout.values import normalize
 
 # -- persons --------------------------------------------------------------------------------
@@ -210,7 +210,7 @@ def _two_level(address: Candidate) -> Candidate | None:
 # -- issuing authority -------------------------------------------------------------------------
 
 _DATE_LINE = re.compile(
-    r"(?:^|\n)[^\n,]{2,60},\s*n[a-z]{1,2}y\s*\d{1,2}\s*th[a-z]{1,3}g?\s*\d{1,2}\s*n[a-z]{1,2}m\s*\d{2,4}[^\n]*")
+    r"(?:^|\n)[^\n,]{2,60},\s*n[a-z]{1,2}y\s*\S{1,3}\s*th[a-z]{1,3}g?\s*\S{1,3}\s*n[a-z]{1,2}m\s*\S{2,6}[^\n]*")
 _SIGNATURE_TITLE = re.compile(r"^\s*(?:kt\.?|tm\.?|tl\.?|q\.?)?\s*(?:pho\s*)?(?:chu\s*tich|giam\s*doc|truong)\b")
 # "TM." / "KT." / "TL." / "Q." before the authority, also as OCR misreads them ("1M.", "IM,").
 _AUTH_PREFIX = re.compile(r"^\s*(?:tm|kt|tl|q|[1il|][mt])\s*[.:,]\s*")
@@ -275,64 +275,92 @@ def authority(ctx: ExtractContext) -> list[Candidate]:
 
 _COLUMNS = (
     ("so_thua", re.compile(r"thua"), "number_string", "digits"),
-    ("so_to_ban_do", re.compile(r"to\s*ban|ban\s*do"), "number_string", "digits"),
+    ("so_to_ban_do", re.compile(r"to\W{0,2}ban|ban\s*do"), "number_string", "digits"),
     ("dien_tich", re.compile(r"dien\s*tich"), "area", "digits"),
     ("muc_dich_su_dung", re.compile(r"muc\s*dich"), "land_use", "text"),
     ("thoi_han_su_dung", re.compile(r"thoi\s*han"), "use_term", "text"),
     ("ghi_chu", re.compile(r"ghi\s*chu"), "text", "text"),
 )
 # The table ends at its total, the date line, the registry line, or the next numbered section.
-_TABLE_END = re.compile(r"tong\s*dien\s*tich|,\s*ngay\s*\d|vao\s*so|^\s*\d\s*[.)]\s*[a-z]|:")
+_TABLE_END = re.compile(r"tong\s*dien\s*tich|,\s*n[a-z]{1,2}y\s*\S|vao\s*so|^\s*\.?\d\s*[.)]\s*[a-z]|:")
+_TOKEN = re.compile(r"\S+")
+
+
+def _token_centres(stream: TextStream, index: int) -> list[tuple[float, int, int]]:
+    """(x centre, first char, end char) of each word of a line.
+
+    A detector often reads a whole table row as one line; its words are placed by their
+    share of the line's width, which is enough to tell table columns apart.
+    """
+    line = stream.lines[index]
+    out = []
+    for m in _TOKEN.finditer(line.text):
+        quad = piece_polygon(line, m.start(), m.end())
+        out.append(((quad[0][0] + quad[1][0]) / 2, m.start(), m.end()))
+    return out
+
+
+def _header_columns(stream: TextStream) -> tuple[dict[str, float], set[int]]:
+    """Column centres from the table header: the row naming most columns, plus the row under it
+    (header cells wrap: "Thửa / đất số"; a detector may read the whole header as one line)."""
+    by_row: dict[int, dict[str, float]] = {}
+    for i, line in enumerate(stream.lines):
+        folded = stream.line_folded(i)
+        if not folded or ":" in folded or any(c.isdigit() for c in folded):
+            continue
+        row = by_row.setdefault(stream.row_of_line[i], {})
+        for key, pattern, _, _ in _COLUMNS:
+            m = pattern.search(folded)
+            if m and key not in row:
+                quad = piece_polygon(line, m.start(), m.end())
+                row[key] = (quad[0][0] + quad[1][0]) / 2
+    if not by_row:
+        return {}, set()
+    best = max(by_row, key=lambda r: (len(by_row[r]), -r))
+    centres = dict(by_row[best])
+    rows = {best}
+    for key, centre in by_row.get(best + 1, {}).items():
+        centres.setdefault(key, centre)
+        rows.add(best + 1)
+    return centres, rows
 
 
 @extractor("parcel_table")
 def parcel_table(ctx: ExtractContext) -> list[Candidate]:
     """Rows of a ruled parcel table (old forms; 2009/2014 page 2 with several farm parcels).
 
-    Columns are told by the x positions of their header cells (short, colon-free lines;
-    they may wrap: "Thửa / đất số"); body rows are those whose parcel-number cell holds a
-    number, up to the total line or the date line.  Attributes printed once above the
-    table (address, use form, origin) are shared by every parcel listed.
+    Columns are told by the x positions of their header words; each word of a body row
+    goes to the nearest column; body rows are those whose parcel-number column holds a
+    number, up to the total line, the date line or the next section.  Attributes printed
+    once above the table (address, use form, origin) are shared by every parcel listed.
     """
     stream = ctx.stream
-    header_cells: dict[str, float] = {}
-    header_rows: set[int] = set()
-    for i, line in enumerate(stream.lines):
-        folded = stream.line_folded(i)
-        if not folded or len(folded) > 24 or ":" in folded:
-            continue
-        for key, pattern, _, _ in _COLUMNS:
-            if key not in header_cells and pattern.search(folded):
-                x0, _, x1, _ = line.bbox()
-                header_cells[key] = (x0 + x1) / 2
-                header_rows.add(stream.row_of_line[i])
-                break
-    if len(header_cells) < 3 or "so_thua" not in header_cells or max(header_rows) - min(header_rows) > 2:
+    centres, header_rows = _header_columns(stream)
+    if len(centres) < 3 or "so_thua" not in centres:
         return []
-    centres = sorted((c, key) for key, c in header_cells.items())
+    ordered = sorted((c, key) for key, c in centres.items())
     out: list[Candidate] = []
     parcel = 0
-    for row in sorted({r for r in stream.row_of_line if r > min(header_rows)}):
+    for row in sorted({r for r in stream.row_of_line if r > max(header_rows)}):
         members = [i for i, r in enumerate(stream.row_of_line) if r == row and stream.lines[i].text]
         if _TABLE_END.search(" ".join(stream.line_folded(i) for i in members)):
             break
-        cells: dict[str, list[int]] = {}
+        cells: dict[str, list[tuple[int, int, int]]] = {}
         for i in members:
-            x0, _, x1, _ = stream.lines[i].bbox()
-            key = min(centres, key=lambda ck: abs(ck[0] - (x0 + x1) / 2))[1]
-            cells.setdefault(key, []).append(i)
-        number_cell = cells.get("so_thua", [])
-        if not number_cell or not any(c.isdigit() for i in number_cell for c in stream.lines[i].text):
+            for centre, a, b in _token_centres(stream, i):
+                key = min(ordered, key=lambda ck: abs(ck[0] - centre))[1]
+                cells.setdefault(key, []).append((i, a, b))
+        number = cells.get("so_thua", [])
+        if not number or not any(c.isdigit() for i, a, b in number for c in stream.lines[i].text[a:b]):
             continue  # a wrapped header row or a note, not a parcel
         base = f"thua_dat[{parcel}]"
         for key, _, normalizer, kind in _COLUMNS:
-            if key not in cells:
+            pieces = cells.get(key)
+            if not pieces:
                 continue
-            indices = cells[key]
-            last = indices[-1]
-            span = Span(stream.line_start[indices[0]], stream.line_start[last] + len(stream.lines[last].text),
-                        " ".join(stream.lines[i].text for i in indices),
-                        [(i, 0, len(stream.lines[i].text)) for i in indices])
+            text = " ".join(stream.lines[i].text[a:b] for i, a, b in pieces)
+            first, last = pieces[0], pieces[-1]
+            span = Span(stream.line_start[first[0]] + first[1], stream.line_start[last[0]] + last[2], text, pieces)
             cand = _span_candidate(ctx, f"{base}.{key}" if key != "ghi_chu" else "ghi_chu", span, normalizer, kind)
             if cand:
                 cand.reasons.append("read from the parcel table")

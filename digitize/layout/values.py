@@ -187,10 +187,28 @@ def _corrected_use(use: landuse.LandUse) -> landuse.LandUse:
                                                 match.printed_code, match.uncertain, match.is_group))
 
 
+_CODE_DIGIT_LOOKALIKES = str.maketrans({"8": "B", "0": "O", "1": "L", "5": "S", "2": "Z", "6": "G", "4": "A"})
+
+
+def _repair_code(text: str) -> str:
+    """A printed land-use code read with a digit for a letter ("8HK" -> "BHK"), when that gives a code."""
+    from digitize.fields.landuse import LAND_TYPES, LEGACY_CODES
+
+    token = text.strip(" .,;")
+    if len(token) == 3 and token.isalnum() and not token.isdigit() and token.upper() == token:
+        repaired = token.translate(_CODE_DIGIT_LOOKALIKES)
+        if repaired != token and (repaired in LAND_TYPES or repaired in LEGACY_CODES):
+            return repaired
+    return text
+
+
 def _land_uses(raw: str) -> Normalized | None:
     text = text_value(raw)
     if not text:
         return None
+    repaired = _repair_code(text)
+    code_reasons = ["land-use code read with a digit for a letter, repaired"] if repaired != text else []
+    text = repaired
     text, vocab_reasons, vocab_score = correct_domain_words(text)
     uses = [_corrected_use(u) for u in landuse.parse_land_uses(text)]
     if not uses:
@@ -211,7 +229,7 @@ def _land_uses(raw: str) -> Normalized | None:
         else:
             reasons.append("land use not in the Circular 08/2024 vocabulary: code left empty")
             score = min(score, 0.5)
-    return Normalized(value, vocab_reasons + reasons, min(score, vocab_score))
+    return Normalized(value, code_reasons + vocab_reasons + reasons, min(score, vocab_score))
 
 
 def _use_form(raw: str) -> Normalized | None:
