@@ -40,6 +40,14 @@ FEATURE_NAMES = (
     "long_value",
 )
 
+# Signals whose direction is known: more character confidence, agreement, validity and evidence
+# can never lower a field's confidence; disagreement and invalidity can never raise it.  The fit
+# keeps these signs so that correlated signals (mean and minimum character confidence) cannot
+# produce a model that rewards a uniformly low OCR confidence.
+FEATURE_SIGNS: dict[str, int] = {
+    "char_mean": 1, "char_min": 1, "agree": 1, "disagree": -1, "valid": 1, "invalid": -1, "evidence": 1,
+}
+
 
 def features(c: Candidate) -> np.ndarray:
     """The signals of one candidate, in :data:`FEATURE_NAMES` order."""
@@ -94,20 +102,41 @@ class Calibration:
                            "meta": self.meta}, ensure_ascii=False, indent=1)
 
 
-def fit_calibration(x: np.ndarray, y: np.ndarray, l2: float = 1e-2, iterations: int = 50) -> np.ndarray:
-    """Logistic regression by Newton's method with a small ridge penalty (no bias penalty)."""
+def _fit_logistic(x: np.ndarray, y: np.ndarray, penalty: np.ndarray, free: np.ndarray,
+                  iterations: int) -> np.ndarray:
+    """Ridge logistic regression by Newton's method over the ``free`` columns (others stay 0)."""
     w = np.zeros(x.shape[1])
-    penalty = np.full(x.shape[1], l2)
-    penalty[0] = 0.0
+    xf = x[:, free]
+    pen = penalty[free]
+    wf = np.zeros(xf.shape[1])
     for _ in range(iterations):
-        p = 1.0 / (1.0 + np.exp(-np.clip(x @ w, -30, 30)))
-        gradient = x.T @ (p - y) + penalty * w
-        hessian = (x * (p * (1 - p))[:, None]).T @ x + np.diag(penalty + 1e-9)
+        p = 1.0 / (1.0 + np.exp(-np.clip(xf @ wf, -30, 30)))
+        gradient = xf.T @ (p - y) + pen * wf
+        hessian = (xf * (p * (1 - p))[:, None]).T @ xf + np.diag(pen + 1e-9)
         step = np.linalg.solve(hessian, gradient)
-        w -= step
+        wf -= step
         if float(np.max(np.abs(step))) < 1e-7:
             break
+    w[free] = wf
     return w
+
+
+def fit_calibration(x: np.ndarray, y: np.ndarray, l2: float = 1e-2, iterations: int = 50) -> np.ndarray:
+    """Logistic regression with a small ridge penalty (none on the bias) and the signs of
+    :data:`FEATURE_SIGNS` kept: a signal whose fitted weight takes the wrong sign is left out
+    and the rest refitted, until every constrained weight has its sign (an active-set fit)."""
+    penalty = np.full(x.shape[1], l2)
+    penalty[0] = 0.0
+    signs = np.array([FEATURE_SIGNS.get(name, 0) for name in FEATURE_NAMES], float)
+    free = np.ones(x.shape[1], bool)
+    while True:
+        w = _fit_logistic(x, y, penalty, free, iterations)
+        wrong = free & (signs * w < 0)
+        if not wrong.any():
+            return w
+        # drop the most wrongly-signed signal only: dropping one can fix the others
+        worst = int(np.argmin(np.where(wrong, signs * w, np.inf)))
+        free[worst] = False
 
 
 @lru_cache(maxsize=4)

@@ -14,6 +14,15 @@ if [ $status -eq 5 ]; then
 fi
 [ $status -ne 0 ] && exit $status
 
+# Benchmark smoke test on the ~40-image quick set: it must run end to end on every
+# variant without an engine failure; no accuracy or timing thresholds (see BENCHMARKS.md).
+if [ $# -eq 0 ] && [ "${DIGITIZE_TEST_BENCH:-1}" != "0" ]; then
+  "$VENV/bin/digitize" bench --quick --jobs 2 --fail-on-errors -o bench-out/ci-quick > bench-out-ci-quick.log 2>&1
+  status=$?
+  tail -n 40 bench-out-ci-quick.log
+  [ $status -ne 0 ] && { echo "test: benchmark smoke test failed" >&2; exit $status; }
+fi
+
 # The paddle extra pulls its own OpenCV flavour (opencv-contrib-python), so its tests run
 # in an environment of their own.  Skipped when pytest arguments select a subset, or with
 # DIGITIZE_TEST_PADDLE=0.

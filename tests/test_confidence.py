@@ -54,3 +54,28 @@ def test_samples_count_invented_values_as_wrong_and_skip_damaged_ones() -> None:
     ]}
     x, y = samples_from([result], [truth])
     assert x.shape == (2, len(FEATURE_NAMES)) and list(y) == [1.0, 0.0]
+
+
+def test_fit_keeps_known_signs_when_signals_are_correlated() -> None:
+    # Mean and minimum character confidence move together; on noisy data an unconstrained fit
+    # may give one a negative weight, which would reward uniformly low OCR confidence.
+    rng = np.random.default_rng(7)
+    n = 3000
+    quality = rng.random(n)
+    spread = rng.random(n) * 0.1
+    mean = np.clip(quality + spread, 0, 1)
+    low = np.clip(quality - spread, 0, 1)
+    # Right more often when the spread is small (the unconstrained fit's bait), barely by quality.
+    y = (rng.random(n) < 0.55 + 0.3 * (spread < 0.05) + 0.05 * quality).astype(float)
+    x = np.zeros((n, len(FEATURE_NAMES)))
+    x[:, 0] = 1.0
+    names = list(FEATURE_NAMES)
+    x[:, names.index("char_mean")] = mean
+    x[:, names.index("char_min")] = low
+    w = dict(zip(FEATURE_NAMES, fit_calibration(x, y), strict=True))
+    assert w["char_mean"] >= 0 and w["char_min"] >= 0
+    model = Calibration(np.array(list(w.values())), {})
+    low_x, high_x = x[0].copy(), x[0].copy()
+    low_x[names.index("char_mean")] = low_x[names.index("char_min")] = 0.3
+    high_x[names.index("char_mean")] = high_x[names.index("char_min")] = 0.95
+    assert model.predict(low_x) <= model.predict(high_x)

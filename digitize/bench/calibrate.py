@@ -54,19 +54,35 @@ def samples_from(results: list[dict[str, Any]], truths: list[Any]) -> tuple[np.n
               show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Where to write the model (default: models/calibration.json).")
-def calibrate_command(jobs: int, set_dir: Path | None, data_dir: Path, output: Path | None) -> None:
+@click.option("--reuse-samples", is_flag=True,
+              help="Refit from the signals saved by the last run (calibration-samples.npz in --data-dir) "
+                   "instead of reading the set again.")
+def calibrate_command(jobs: int, set_dir: Path | None, data_dir: Path, output: Path | None,
+                      reuse_samples: bool) -> None:
     """Fit the field-confidence model so that a field at confidence 0.9 is right about 90 % of the time."""
     from digitize.bench.runner import MAIN_VARIANT, ensure_set, find_items, run_variant
 
-    settings = Settings.load()
-    if set_dir is None:
-        set_dir = ensure_set("default", data_dir, jobs=jobs, seed=CALIBRATION_SEED)
-    items = find_items(set_dir)
-    if not items:
-        raise click.ClickException(f"no images with ground truth in {set_dir}")
-    click.echo(f"calibrate: running {len(items)} images with {jobs} worker(s)", err=True)
-    results, _ = run_variant(MAIN_VARIANT, [it.image for it in items], settings, jobs)
-    x, y = samples_from(results, [it.truth for it in items])
+    cache = data_dir / "calibration-samples.npz"
+    if reuse_samples:
+        if not cache.is_file():
+            raise click.ClickException(f"no saved samples at {cache}: run without --reuse-samples first")
+        saved = np.load(cache, allow_pickle=False)
+        if tuple(str(n) for n in saved["features"]) != FEATURE_NAMES:
+            raise click.ClickException("the saved samples were taken with other signals: run without --reuse-samples")
+        x, y, set_name = saved["x"], saved["y"], str(saved["set"])
+    else:
+        settings = Settings.load()
+        if set_dir is None:
+            set_dir = ensure_set("default", data_dir, jobs=jobs, seed=CALIBRATION_SEED)
+        items = find_items(set_dir)
+        if not items:
+            raise click.ClickException(f"no images with ground truth in {set_dir}")
+        click.echo(f"calibrate: running {len(items)} images with {jobs} worker(s)", err=True)
+        results, _ = run_variant(MAIN_VARIANT, [it.image for it in items], settings, jobs)
+        x, y = samples_from(results, [it.truth for it in items])
+        set_name = set_dir.name
+        data_dir.mkdir(parents=True, exist_ok=True)
+        np.savez(cache, x=x, y=y, features=np.array(FEATURE_NAMES), set=np.array(set_name))
     if len(y) < 50 or y.min() == y.max():
         raise click.ClickException(f"too few or one-sided samples to calibrate ({len(y)})")
     rng = np.random.default_rng(0)
@@ -79,7 +95,7 @@ def calibrate_command(jobs: int, set_dir: Path | None, data_dir: Path, output: P
     weights = fit_calibration(x, y)  # the stored model uses every sample
     model = Calibration(weights, {
         "fitted": time.strftime("%Y-%m-%d %H:%M"), "samples": len(y), "accuracy": float(y.mean()),
-        "held_out_ece": held_ece, "set": str(set_dir.name),
+        "held_out_ece": held_ece, "set": set_name,
     })
     target = output or models_dir() / "calibration.json"
     target.write_text(model.to_json(), encoding="utf-8")

@@ -44,9 +44,11 @@ def _machine() -> str:
               show_default=True, help="Where results.json and report.md go.")
 @click.option("--write-benchmarks", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write the report into this Markdown file (e.g. BENCHMARKS.md).")
+@click.option("--fail-on-errors", is_flag=True,
+              help="Exit with status 1 when any image made the engine fail (the CI smoke test).")
 def bench_command(set_name: str, quick: bool, set_dir: Path | None, backends: tuple[str, ...], jobs: int,
                   limit: int | None, no_baselines: bool, data_dir: Path, out: Path,
-                  write_benchmarks: Path | None) -> None:
+                  write_benchmarks: Path | None, fail_on_errors: bool) -> None:
     """Measure field accuracy, confidence quality, image-pipeline geometry and speed against baselines."""
     from digitize.bench.report import render_markdown
     from digitize.bench.runner import (
@@ -118,6 +120,9 @@ def bench_command(set_name: str, quick: bool, set_dir: Path | None, backends: tu
     if write_benchmarks is not None:
         write_section(write_benchmarks, markdown)
     click.echo(markdown)
+    failed = sum(r.overall["errors"] for r in reports)
+    if fail_on_errors and failed:
+        raise click.ClickException(f"{failed} image(s) made the engine fail (see Failures above)")
 
 
 BEGIN = "<!-- bench:begin -->"

@@ -756,6 +756,7 @@ def card_mrz(ctx: ExtractContext) -> list[Candidate]:
         if card.repaired:
             cand.reasons.append(PROBABLE)
             cand.evidence = min(cand.evidence, 0.6)
+            cand.status = FieldStatus.NEEDS_REVIEW  # whatever the score: the repair is a guess to be checked
     else:
         cand.invalidate("MRZ check digits disagree: not used to fill or correct fields")
     if not card.name_known:
@@ -848,7 +849,8 @@ def _reconcile(cands: dict[str, Candidate], key: str, code_value: Any, source: s
         if cand is not None:
             reasons.insert(0, "the printed value could not be read")
         cands[key] = Candidate(path=key, value=value, raw=raw, span=None, kind="none", box=box, valid=True,
-                               source=source, reasons=reasons, evidence=0.6 if probable else 1.0)
+                               source=source, reasons=reasons, evidence=0.6 if probable else 1.0,
+                               status=FieldStatus.NEEDS_REVIEW if probable else None)
         return
     if _same(key, cand.value, code_value):
         cand.confirm(f"agrees with {name}")
