@@ -34,6 +34,9 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   echo "setup: installing Python packages into $VENV"
   "$VENV/bin/python" -m pip install -q --upgrade pip
   "$VENV/bin/python" -m pip install -q -e ".[$EXTRAS]"
+  # Skew estimators the benchmark compares against.  --no-deps: jdeskew asks for
+  # opencv-python-headless, a second OpenCV flavour; what they need is already installed.
+  "$VENV/bin/python" -m pip install -q --no-deps "deskew==1.6.1" "jdeskew==0.4.2"
   touch "$stamp"
 fi
 "$VENV/bin/digitize" models verify >/dev/null || { "$VENV/bin/digitize" models verify; exit 4; }

@@ -105,12 +105,12 @@ def bench_command(set_name: str, quick: bool, set_dir: Path | None, backends: tu
         "machine": _machine(),
         "command": "digitize " + " ".join(shlex.quote(a) for a in sys.argv[1:]),
     }
-    try:
-        from digitize.preprocess.evaluate import compare_deskew  # type: ignore[import-not-found]
+    if main_report.variant.preprocess:
+        from digitize.bench.deskew_compare import compare_deskew
 
-        meta["deskew_comparison"] = compare_deskew([(it.image, it.truth) for it in items])
-    except ImportError:
-        pass
+        click.echo("bench: skew estimation against the deskew / jdeskew packages", err=True)
+        skews = [(rec.get("skew") or [None])[0] for rec in main_report.items]
+        meta["deskew_comparison"] = compare_deskew([(it.image, it.truth) for it in items], skews)
     out.mkdir(parents=True, exist_ok=True)
     (out / "results.json").write_text(report_to_json(reports, speed, meta), encoding="utf-8")
     for report in reports:

@@ -103,12 +103,13 @@ def render_markdown(reports: list[VariantReport], speed: dict[str, Any], meta: d
             add(f"- Page corners within 1 % of the diagonal ({condition}): {_pct(share)}")
         if meta.get("deskew_comparison"):
             add("")
-            add("Skew estimation on the same images (absolute error, degrees):")
+            add("Skew estimation on the flat captures (scans without perspective; absolute error, degrees):")
             add("")
-            add("| method | median | 95th percentile | could not tell |")
-            add("|---|---|---|---|")
+            add("| method | images | median | 95th percentile | could not tell |")
+            add("|---|---|---|---|---|")
             for name, s in meta["deskew_comparison"].items():
-                add(f"| {name} | {_num(s.get('median'), 3)} | {_num(s.get('p95'), 3)} | {s.get('unknown', 0)} |")
+                add(f"| {name} | {s.get('images', '')} | {_num(s.get('median'), 3)} | {_num(s.get('p95'), 3)} "
+                    f"| {s.get('unknown', 0)} |")
         add("")
     add("### Speed")
     add("")
