@@ -39,7 +39,7 @@ def test_rows_group_split_lines_and_keep_reading_order() -> None:
     rows = group_rows([c, b, a])
     assert [[ln.text for ln in row] for row in rows] == [[a.text, b.text], [c.text]]
     stream = TextStream.from_lines([c, b, a])
-    assert stream.text.splitlines()[0] == "a) Thửa đất số: 125, tờ bản đồ số: 12"
+    assert stream.text.splitlines()[0] == "a) Thửa đất số: 125,\ttờ bản đồ số: 12"  # a tab between lines
     assert len(stream.folded) == len(stream.text)
     assert stream.folded.startswith("a) thua dat so: 125")
 
@@ -141,3 +141,30 @@ def test_fake_backend_pipeline_on_rendered_page(gcn_page2: Path) -> None:
     for path in ("so_phat_hanh", "chu_su_dung[0].ho_ten"):
         missing = doc.field(path)
         assert missing is not None and missing.status == FieldStatus.NOT_FOUND and missing.value is None
+
+
+def test_a_note_sharing_its_row_with_the_date_line_does_not_swallow_it() -> None:
+    # The date line stands to the right of the note's last line: one row, two OCR lines.
+    lines = [
+        _line("Ghi chú: Diện tích đất ở được công nhận theo hạn mức", 100, 1000),
+        _line("Bắc Giang, ngày 26 tháng 4 năm 2011", 1000, 1004),
+        _line("SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG", 1000, 1060),
+    ]
+    fields = _fields(_page(lines))
+    assert fields["ghi_chu"].value == "Diện tích đất ở được công nhận theo hạn mức"
+    assert fields["ngay_cap"].value == "2011-04-26"
+    assert fields["noi_cap"].value == "Bắc Giang"
+
+
+def test_card_values_found_by_shape_when_their_labels_are_garbled() -> None:
+    lines = [
+        _line("Gư #a: sa: Nam", 100, 500),
+        _line("Quốc ten ¿ waonzvy: Việt Nam", 700, 500),
+        _line("Quê quán / Place of origin: Hà Nam", 100, 560),
+    ]
+    fields = _fields(_page(lines), "can_cuoc_2024_mat_truoc")
+    assert fields["gioi_tinh"].value == "Nam" and fields["quoc_tich"].value == "Việt Nam"
+    assert any("by its shape" in r for r in fields["gioi_tinh"].reasons)
+    # a readable label wins, and nothing is made up where no value has the shape
+    fields = _fields(_page([_line("Quê quán / Place of origin: Hà Nam", 100, 560)]), "can_cuoc_2024_mat_truoc")
+    assert all(fields.get(p) is None or fields[p].value is None for p in ("gioi_tinh", "quoc_tich"))

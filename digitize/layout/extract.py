@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -33,6 +34,7 @@ from digitize.model import Field, FieldStatus, Line, Page
 from digitize.ocr.base import OcrBackend
 
 DAMAGE_UNREADABLE_SHARE = 0.25  # of a value's region lying on missing paper
+FALLBACK_EVIDENCE = 0.6  # a value found by its shape, its label unread: weaker evidence
 
 
 def values_agree(a: Any, b: Any) -> bool:
@@ -74,12 +76,18 @@ def template_candidates(ctx: ExtractContext) -> tuple[list[Candidate], list[Fiel
     missing: list[FieldSpec] = []
     for spec in ctx.template.fields:
         located = locate(ctx.stream, ctx.template, spec)
+        by_shape = False
+        if not located and spec.fallback:
+            located = locate(ctx.stream, ctx.template, replace(spec, labels=(), pattern=spec.fallback))
+            by_shape = True
         chosen = None
         for lv in located:
-            reasons = [f"label read with {lv.label_errors} OCR error(s)"] if lv.label_errors else None
-            chosen = candidate_from_span(ctx, spec.path, lv.value, spec.normalizer, spec.kind, reasons)
+            reasons = [f"label read with {lv.label_errors} OCR error(s)"] if lv.label_errors else []
+            if by_shape:
+                reasons.append("label not readable: value recognised by its shape and place")
+            chosen = candidate_from_span(ctx, spec.path, lv.value, spec.normalizer, spec.kind, reasons or None)
             if chosen is not None:
-                chosen.evidence *= 0.9 ** lv.label_errors
+                chosen.evidence *= 0.9 ** lv.label_errors * (FALLBACK_EVIDENCE if by_shape else 1.0)
                 break
         if chosen is not None:
             found.append(chosen)

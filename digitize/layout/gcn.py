@@ -210,7 +210,7 @@ def _two_level(address: Candidate) -> Candidate | None:
 # -- issuing authority -------------------------------------------------------------------------
 
 _DATE_LINE = re.compile(
-    r"(?:^|\n)[^\n,]{2,60},\s*n[a-z]{1,2}y\s*\S{1,3}\s*th[a-z]{1,3}g?\s*\S{1,3}\s*n[a-z]{1,2}m\s*\S{2,6}[^\n]*")
+    r"(?:^|[\n\t])[^\n\t,]{2,60},\s*n[a-z]{1,2}y\s*\S{1,3}\s*th[a-z]{1,3}g?\s*\S{1,3}\s*n[a-z]{1,2}m\s*\S{2,6}[^\n\t]*")
 _SIGNATURE_TITLE = re.compile(r"^\s*(?:kt\.?|tm\.?|tl\.?|q\.?)?\s*(?:pho\s*)?(?:chu\s*tich|giam\s*doc|truong)\b")
 # "TM." / "KT." / "TL." / "Q." before the authority, also as OCR misreads them ("1M.", "IM,").
 _AUTH_PREFIX = re.compile(r"^\s*(?:tm|kt|tl|q|[1il|][mt])\s*[.:,]\s*")

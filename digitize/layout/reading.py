@@ -77,6 +77,9 @@ class Span:
     pieces: list[tuple[int, int, int]] = field(default_factory=list)  # (line index, char start, char end)
 
 
+ROW_GAP = "\t"  # between two lines of one row in a TextStream
+
+
 @dataclass
 class TextStream:
     """Lines in reading order joined into one string; ``folded`` has the same length."""
@@ -105,7 +108,9 @@ class TextStream:
         for r, row in enumerate(rows):
             for i, line in enumerate(row):
                 if i > 0:
-                    chars.append(" ")
+                    # a tab, not a space: patterns can tell where one detected line ends and
+                    # the next begins on the same row (a note running into the place/date line)
+                    chars.append(ROW_GAP)
                     line_of_char.append(-1)
                     offset.append(-1)
                 index = len(ordered)

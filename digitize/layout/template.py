@@ -35,6 +35,9 @@ class FieldSpec:
     required: bool = True
     stop: tuple[str, ...] = ()  # extra folded regexes that end this value
     after: str | None = None  # search only after the first match of this folded regex (a section heading)
+    # Folded regex with a ``value`` group, tried only when no label is found: the value
+    # recognised by its own shape where OCR garbled a small label ("Quốc ten ¿ wa: Việt Nam").
+    fallback: str | None = None
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,7 @@ def load_template(path: Path) -> Template:
             required=bool(f.get("required", True)),
             stop=tuple(f.get("stop", [])),
             after=f.get("after"),
+            fallback=f.get("fallback"),
         )
         for f in data.get("field", [])
     )
@@ -233,7 +237,7 @@ def locate(stream: TextStream, template: Template, spec: FieldSpec) -> list[Loca
         marker = _ITEM_MARKER.search(value_text)
         if marker:
             end = start + marker.start()
-        while end > start and folded[end - 1] in " \n,;":
+        while end > start and folded[end - 1] in " \t\n,;":
             end -= 1
         found.append(LocatedValue(spec, stream.span(m_start, m_end), stream.span(start, end), errors))
     found.sort(key=lambda lv: lv.value.start)

@@ -277,8 +277,20 @@ def _registry(raw: str) -> Normalized | None:
     m = _OLD_REGISTRY.search(text)
     if m is None or sum(c.isdigit() for c in m.group(0)) < 3:
         return None
-    return Normalized(re.sub(r"\s+", "", m.group(0)), ["registry number without a CH/CS/... prefix (older book)"],
-                      0.8)
+    value = re.sub(r"\s+", "", m.group(0))
+    reasons = ["registry number without a CH/CS/... prefix (older book)"]
+    book = _OLD_BOOK.fullmatch(value)
+    if book is not None:
+        # "<n> QSDĐ/<decision>/QĐ-UB": the letters are fixed words, so "QSDD" or a dot before
+        # them is an OCR error, not a variant
+        canonical = f"{book['n']}QSDĐ/{book['decision']}/QĐ-{book['body']}"
+        if canonical != value:
+            reasons.append("'QSDĐ' and 'QĐ' of the old book number spelled as printed")
+            value = canonical
+    return Normalized(value, reasons, 0.8)
+
+
+_OLD_BOOK = re.compile(r"(?P<n>\d+)[.,]?QSD[DĐđ]/(?P<decision>\d+)/Q[DĐđ]-(?P<body>UBND|UB)", re.IGNORECASE)
 
 
 def _code12(raw: str) -> Normalized | None:
@@ -404,13 +416,30 @@ _UNIT_WORD = re.compile(r"(?<![^\W\d_])(" + "|".join(
     r"\s*".join(w.split()) for w in sorted(_UNIT_WORDS, key=len, reverse=True)) + r")(?=\s+[^\W\d_])")
 
 
+# Words that open the first part of an address below the commune (hamlet, residential group),
+# spelled as printed; only where a part of the address starts, and "tổ" only before its number
+# or "dân phố", so a name such as "Tô" is never touched.
+_HAMLET_WORDS = {"to dan pho": "tổ dân phố", "khu pho": "khu phố", "thon": "thôn", "xom": "xóm", "ap": "ấp",
+                 "khoi": "khối", "buon": "buôn", "lang": "làng", "to": "tổ"}
+_HAMLET_WORD = re.compile(r"(?:^|,\s*)(" + "|".join(
+    r"\s*".join(w.split()) for w in sorted(_HAMLET_WORDS, key=len, reverse=True)) + r")(?=\s+\S)")
+
+
 def _fix_unit_words(text: str) -> tuple[str, bool]:
-    """Diacritics of the unit words themselves ("tình Thái Bình" -> "tỉnh Thái Bình"), case kept."""
+    """Diacritics of the unit words themselves ("tình Thái Bình" -> "tỉnh Thái Bình", "Tố 8" ->
+    "Tổ 8"), case kept."""
     folded = _folded_chars(text)
     out = list(text)
     changed = False
-    for m in _UNIT_WORD.finditer(folded):
-        canonical = _UNIT_WORDS.get(" ".join(m.group(1).split()))
+    matches = list(_UNIT_WORD.finditer(folded))
+    for m in _HAMLET_WORD.finditer(folded.lower()):
+        key = " ".join(m.group(1).split())
+        if key == "to" and not re.match(r"\s+\d", folded[m.end(1):]):
+            continue
+        matches.append(m)
+    for m in matches:
+        key = " ".join(m.group(1).lower().split())
+        canonical = _UNIT_WORDS.get(key) or _HAMLET_WORDS.get(key)
         printed = text[m.start(1):m.end(1)]
         if canonical is None or len(canonical) != len(printed) or printed.lower() == canonical:
             continue
