@@ -446,10 +446,12 @@ class UseTerm:
     den_ngay: str | None
     so_nam: int | None = None
     reasons: list[str] = field(default_factory=list)
+    den_nam: int | None = None  # "Đến năm 2057" (old certificates give only the year)
 
 
 _LAU_DAI = re.compile(r"l[aâ]u\s*d[aà]i")
 _YEARS = re.compile(r"(?<!\d)(\d{1,2})\s*n[aă]m(?![a-z])")
+_UNTIL_YEAR = re.compile(r"den\s*nam\s*((?:19|20)\d\d)(?!\d)")
 
 
 def parse_use_term(text: str) -> UseTerm | None:
@@ -470,12 +472,14 @@ def parse_use_term(text: str) -> UseTerm | None:
     m = _YEARS.search(f_terms)
     if m and not den:
         years = int(m.group(1))
-    if not lau_dai and den is None and years is None:
+    until = _UNTIL_YEAR.search(f_terms)
+    until_year = int(until.group(1)) if until and not den else None
+    if not lau_dai and den is None and years is None and until_year is None:
         return None
     reasons = []
     if lau_dai and den:
         reasons.append("both a permanent term and an end date: several land uses with different terms")
-    return UseTerm(t, lau_dai, den, years, reasons)
+    return UseTerm(t, lau_dai, den, years, reasons, until_year)
 
 
 # Origin phrases: folded keywords -> (code, canonical phrase).  Order matters: specific first.

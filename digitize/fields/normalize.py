@@ -22,7 +22,8 @@ MAX_FIELD_CHARS = 2000
 
 _SPACES = re.compile(r"\s+")
 _LEADERS = re.compile(r"[.…·_]{3,}")
-_DASHES = str.maketrans({"\u00a0": " ", "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u2010": "-", "\u2011": "-"})
+_DASHES = str.maketrans({"\u00a0": " ", "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u2010": "-", "\u2011": "-",
+                         "\u2044": "/", "\u2215": "/"})  # fraction and division slashes read for "/"
 
 
 def _text(text: object) -> str:

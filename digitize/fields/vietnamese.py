@@ -298,6 +298,7 @@ def correct_to_vocabulary(
 # --- names ------------------------------------------------------------------------------
 
 SURNAMES = Vocabulary.build(_vocab.SURNAMES, fuzzy=False)
+_SURNAMES_FUZZY = Vocabulary.build(_vocab.SURNAMES)
 MIDDLE_NAMES = Vocabulary.build(_vocab.MIDDLE_NAMES, fuzzy=False)
 GIVEN_NAMES = Vocabulary.build(_vocab.GIVEN_NAMES, fuzzy=False)
 _MIDDLE_OR_GIVEN = Vocabulary.build(_vocab.MIDDLE_NAMES + _vocab.GIVEN_NAMES, fuzzy=False)
@@ -329,6 +330,13 @@ def correct_name(text: str) -> Correction:
         pos = start + len(tok)
         vocab = SURNAMES if i == 0 and last > 0 else GIVEN_NAMES if i == last else _MIDDLE_OR_GIVEN
         c = correct_to_vocabulary(tok, vocab)
+        if vocab is SURNAMES and not c.changed and not is_valid_syllable(tok):
+            # Not a Vietnamese syllable at all ("WGUYỆN"): the surname list is short enough
+            # that the one surname a letter away is evidence, but only for review.
+            near = correct_to_vocabulary(tok, _SURNAMES_FUZZY, max_edits=1)
+            if near.changed:
+                c = Correction(near.value, True, min(near.score, 0.6),
+                               ["not a Vietnamese syllable; the only surname one letter away"])
         pieces.append(c.value)
         scores.append(c.score if c.score > 0.3 else 0.6)
         if c.changed:

@@ -325,6 +325,25 @@ def _header_columns(stream: TextStream) -> tuple[dict[str, float], set[int]]:
     return centres, rows
 
 
+_DATE_HEAD = re.compile(r"\d{1,2}\s*[/⁄.]\s*\d{0,2}\s*[/⁄.]?$")
+_DATE_TAIL = re.compile(r"^[\d/⁄.]")
+
+
+def _rejoin_split_date(stream: TextStream, cells: dict[str, list[tuple[int, int, int]]]) -> None:
+    """A term's date that OCR broke with a space ("09⁄0 1/2048") can straddle the boundary of
+    the next column; a date never spans two cells, so its tail goes back to the term."""
+    term, note = cells.get("thoi_han_su_dung"), cells.get("ghi_chu")
+    if not term or not note:
+        return
+    last = term[-1]
+    first = note[0]
+    if _DATE_HEAD.search(stream.lines[last[0]].text[last[1]:last[2]]) and _DATE_TAIL.match(
+            stream.lines[first[0]].text[first[1]:first[2]]):
+        term.append(note.pop(0))
+        if not note:
+            del cells["ghi_chu"]
+
+
 @extractor("parcel_table")
 def parcel_table(ctx: ExtractContext) -> list[Candidate]:
     """Rows of a ruled parcel table (old forms; 2009/2014 page 2 with several farm parcels).
@@ -353,6 +372,7 @@ def parcel_table(ctx: ExtractContext) -> list[Candidate]:
         number = cells.get("so_thua", [])
         if not number or not any(c.isdigit() for i, a, b in number for c in stream.lines[i].text[a:b]):
             continue  # a wrapped header row or a note, not a parcel
+        _rejoin_split_date(stream, cells)
         base = f"thua_dat[{parcel}]"
         for key, _, normalizer, kind in _COLUMNS:
             pieces = cells.get(key)
@@ -361,7 +381,14 @@ def parcel_table(ctx: ExtractContext) -> list[Candidate]:
             text = " ".join(stream.lines[i].text[a:b] for i, a, b in pieces)
             first, last = pieces[0], pieces[-1]
             span = Span(stream.line_start[first[0]] + first[1], stream.line_start[last[0]] + last[2], text, pieces)
-            cand = _span_candidate(ctx, f"{base}.{key}" if key != "ghi_chu" else "ghi_chu", span, normalizer, kind)
+            path = f"{base}.{key}" if key != "ghi_chu" else "ghi_chu"
+            cand = _span_candidate(ctx, path, span, normalizer, kind)
+            if cand is None and key != "ghi_chu" and clean_text(text):
+                # The cell holds something that is not a value ("C799."): its own crop is
+                # re-read by the second reader, and stays unreadable if that fails too.
+                cand = Candidate(path=path, value=None, raw=clean_text(text), span=span, kind=kind,
+                                 normalizer=normalizer, char_confidences=stream.char_confidences(span),
+                                 reasons=["the first reader's text is not a valid value"])
             if cand:
                 cand.reasons.append("read from the parcel table")
                 out.append(cand)

@@ -49,6 +49,19 @@ def text_value(raw: str) -> str | None:
     return text
 
 
+# "29,7 m2": the superscript of m² read as a plain 2 (notes quote areas in m²).
+_SQUARE_METRES = re.compile(r"(?<=\d)(\s?)m\s?2(?![\d\w])")
+
+
+def _note_text(raw: str) -> Normalized | None:
+    """Free text (notes): cleaned, with "m2" after a number written as printed, "m²"."""
+    text = text_value(raw)
+    if text is None:
+        return None
+    fixed = _SQUARE_METRES.sub(lambda m: f"{m.group(1)}m²", text)
+    return Normalized(fixed, ["'m2' after a number written 'm²'"] if fixed != text else [])
+
+
 def _wrap(fn: Callable[[str], Any]) -> Callable[[str], Normalized | None]:
     def run(raw: str) -> Normalized | None:
         value = fn(raw)
@@ -243,11 +256,16 @@ def _use_form(raw: str) -> Normalized | None:
                       min(score, match.score if match else 0.6))
 
 
+# A dd/mm/yyyy date OCR broke with spaces ("09/0 1/2048", "09 / 01 /2048").
+_SPACED_DATE = re.compile(r"\b\d\s?\d?\s*/\s*\d\s?\d?\s*/\s*\d\s?\d\s?\d\s?\d\b")
+
+
 def _use_term(raw: str) -> Normalized | None:
     corrected = _vocab_text(raw)
     if corrected is None:
         return None
     text, reasons, score = corrected
+    text = _SPACED_DATE.sub(lambda m: re.sub(r"\s+", "", m.group(0)), text)
     term = landuse.parse_use_term(text)
     return Normalized(text, reasons + (list(term.reasons) if term else ["term not recognised"]),
                       min(score, 1.0 if term else 0.6))
@@ -616,7 +634,7 @@ def _nationality(raw: str) -> Normalized | None:
 
 
 NORMALIZERS: dict[str, Callable[[str], Normalized | None]] = {
-    "text": _wrap(text_value),
+    "text": _note_text,
     "place": _place,
     "name": _name,
     "authority": _authority,

@@ -119,3 +119,9 @@ def test_origin():
     o = classify_origin("Nha nuoc giao dat khong thu tien su dung dat")
     assert o.codes == ["giao_khong_thu_tien"]
     assert classify_origin("xyz") is None
+
+
+def test_terms_until_a_year_are_recognised() -> None:
+    term = parse_use_term("Đến năm 2057")
+    assert term is not None and term.den_nam == 2057 and term.den_ngay is None and not term.lau_dai
+    assert parse_use_term("Đất trồng cây lâu năm") is None

@@ -103,3 +103,9 @@ def test_vietnamese_ratio():
     assert vietnamese_ratio("Đất ở tại nông thôn") == 1.0
     assert vietnamese_ratio("qwx zzz") == 0.0
     assert vietnamese_ratio("123") is None
+
+
+def test_a_surname_that_is_no_syllable_goes_to_the_one_surname_a_letter_away_for_review() -> None:
+    fixed = correct_name("WGUYỆN VĂN ĐỨC TRUNG")
+    assert fixed.value == "NGUYỄN VĂN ĐỨC TRUNG" and fixed.changed and fixed.score <= 0.6
+    assert correct_name("XYZQ VĂN AN").value == "XYZQ VĂN AN"  # nothing near: left as read
