@@ -168,3 +168,15 @@ def test_card_values_found_by_shape_when_their_labels_are_garbled() -> None:
     # a readable label wins, and nothing is made up where no value has the shape
     fields = _fields(_page([_line("Quê quán / Place of origin: Hà Nam", 100, 560)]), "can_cuoc_2024_mat_truoc")
     assert all(fields.get(p) is None or fields[p].value is None for p in ("gioi_tinh", "quoc_tich"))
+
+
+def test_two_facing_pages_are_read_one_after_the_other() -> None:
+    left = [_line(f"left page row {k}: value {k}", 50, 100 + 60 * k) for k in range(8)]
+    right = [_line(f"right page row {k}", 1150, 100 + 60 * k) for k in range(8)]
+    stream = TextStream.from_lines(left + right)
+    rows = stream.text.split("\n")
+    assert rows[:8] == [f"left page row {k}: value {k}" for k in range(8)]
+    assert "right page row 0" in rows[9] and "\t" not in stream.text
+    # one page with a wide line across the middle is never split
+    header = _line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM and a long title across", 300, 40)
+    assert "left page row 0: value 0\tright page row 0" in TextStream.from_lines([header, *left, *right]).text

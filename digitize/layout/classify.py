@@ -19,13 +19,13 @@ _EVIDENCE: dict[DocType, list[tuple[str, float]]] = {
     DocType.GCN_2009_2014: [
         (r"quyen so huu nha o va tai san khac gan lien voi dat", 6.0),
         (r"nguoi su dung dat,? chu so huu nha o", 3.0),
-        (r"(^|\n)\s*[il1|]{1,3}\s*[.)]?\s*thua dat,? nha o", 4.0),
+        (r"(^|\n)\s*[il1|]{1,3}\s*[.,)]?\s*thua dat,? nha o", 4.0),
         (r"muc dich su dung", 1.5),
         (r"nguon goc su dung", 1.5),
         (r"rung san xuat la rung trong", 2.0),
         # Roman section numbers (OCR reads III as II, Ill, 11...) before the sketch and changes pages.
-        (r"(^|\n)\s*[il1|]{1,3}\s*[.)]?\s*so do thua dat", 3.0),
-        (r"(^|\n)\s*[il1|]?\s*[vy]\s*[.)]?\s*nhung thay doi sau khi cap", 3.0),
+        (r"(^|\n)\s*[il1|]{1,3}\s*[.,)]?\s*so do thua dat", 3.0),
+        (r"(^|\n)\s*[il1|]?\s*[vy]\s*[.,)]?\s*nhung thay doi sau khi cap", 3.0),
         (r"thong tin thua dat", -3.0),
         (r"ma giay chung nhan", -3.0),
     ],
@@ -128,8 +128,8 @@ _PAGE_ROLES = [
     ("trang_2", r"(^|\n)\s*5\s*[.)]\s*so do thua dat"),  # 2024: sketch on page 2
     ("trang_4", r"nhung thay doi sau khi cap"),
     ("trang_3", r"so do thua dat"),
-    ("trang_2", r"(^|\n)\s*[il1|]{1,3}\s*[.)]?\s*thua dat,? nha o"),
-    ("trang_1", r"nguoi su dung dat,? chu so huu|(^|\n)\s*[il1|]\s*[.)]?\s*(nguoi su dung|ten nguoi)"),
+    ("trang_2", r"(^|\n)\s*[il1|]{1,3}\s*[.,)]?\s*thua dat,? nha o"),
+    ("trang_1", r"nguoi su dung dat,? chu so huu|(^|\n)\s*[il1|]\s*[.,)]?\s*(nguoi su dung|ten nguoi)"),
 ]
 
 

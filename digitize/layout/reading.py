@@ -58,6 +58,43 @@ def group_rows(lines: list[Line]) -> list[list[Line]]:
     return [sorted(row, key=lambda ln: ln.bbox()[0]) for row in rows]
 
 
+SPREAD_MIN_ASPECT = 1.2  # text extent width / height of two facing portrait pages
+SPREAD_MIN_LINES = 6  # per page
+
+
+def split_spread(lines: list[Line]) -> tuple[list[Line], list[Line]] | None:
+    """Two facing pages read as one image: the lines left and right of the gutter, or ``None``.
+
+    Only when the text is much wider than tall, a vertical band in its middle third is
+    crossed by no line at all, and both sides hold a page's worth of lines; a card (its
+    header and MRZ cross the middle) or a single page never splits.  Without this, rows of
+    the two pages at the same height would be read as one row.
+    """
+    boxes = [ln.bbox() for ln in lines if ln.polygon]
+    if len(boxes) < 2 * SPREAD_MIN_LINES:
+        return None
+    x0 = min(b[0] for b in boxes)
+    x1 = max(b[2] for b in boxes)
+    y0 = min(b[1] for b in boxes)
+    y1 = max(b[3] for b in boxes)
+    width, height = x1 - x0, max(1.0, y1 - y0)
+    if width < SPREAD_MIN_ASPECT * height:
+        return None
+    covered = np.zeros(int(width) + 1, bool)
+    for bx0, _, bx1, _ in boxes:
+        covered[int(bx0 - x0):int(bx1 - x0) + 1] = True
+    lo, hi = int(0.3 * width), int(0.7 * width)
+    free = np.flatnonzero(~covered[lo:hi + 1]) + lo
+    if free.size == 0:
+        return None
+    gutter = x0 + float(free[np.argmin(np.abs(free - width / 2))])
+    left = [ln for ln in lines if ln.polygon and ln.bbox()[2] <= gutter]
+    right = [ln for ln in lines if ln.polygon and ln.bbox()[0] >= gutter]
+    if len(left) < SPREAD_MIN_LINES or len(right) < SPREAD_MIN_LINES:
+        return None
+    return left, right
+
+
 @lru_cache(maxsize=4096)
 def fold_char(ch: str) -> str:
     """One character folded to lower-case ASCII where it is a Vietnamese letter; length kept at 1."""
@@ -94,6 +131,10 @@ class TextStream:
 
     @classmethod
     def from_lines(cls, lines: list[Line]) -> TextStream:
+        """Rows in reading order; two facing pages in one image are read one after the other."""
+        pages = split_spread(lines)
+        if pages is not None:
+            return cls.from_rows([*group_rows(pages[0]), [], *group_rows(pages[1])])
         return cls.from_rows(group_rows(lines))
 
     @classmethod
