@@ -26,6 +26,9 @@ _EVIDENCE: dict[DocType, list[tuple[str, float]]] = {
         # Roman section numbers (OCR reads III as II, Ill, 11...) before the sketch and changes pages.
         (r"(^|\n)\s*[il1|]{1,3}\s*[.,)]?\s*so do thua dat", 3.0),
         (r"(^|\n)\s*[il1|]?\s*[vy]\s*[.,)]?\s*nhung thay doi sau khi cap", 3.0),
+        # The notice at the foot of page 4 (the page is otherwise a blank changes table).
+        (r"khong duoc sua chua,? tay xoa", 3.0),
+        (r"khai bao ngay voi co quan cap", 2.0),
         (r"thong tin thua dat", -3.0),
         (r"ma giay chung nhan", -3.0),
     ],
@@ -126,7 +129,7 @@ _GCN_COMMON = [
 # Page roles by their section titles (numerals are what OCR reads worst).
 _PAGE_ROLES = [
     ("trang_2", r"(^|\n)\s*5\s*[.)]\s*so do thua dat"),  # 2024: sketch on page 2
-    ("trang_4", r"nhung thay doi sau khi cap"),
+    ("trang_4", r"nhung thay doi sau khi cap|khong duoc sua chua,? tay xoa"),
     ("trang_3", r"so do thua dat"),
     ("trang_2", r"(^|\n)\s*[il1|]{1,3}\s*[.,)]?\s*thua dat,? nha o"),
     ("trang_1", r"nguoi su dung dat,? chu so huu|(^|\n)\s*[il1|]\s*[.,)]?\s*(nguoi su dung|ten nguoi)"),
