@@ -88,18 +88,47 @@ def heuristic_confidence(c: Candidate) -> float:
 
 @dataclass(frozen=True)
 class Calibration:
-    """Logistic model: confidence = sigmoid(weights . features)."""
+    """Logistic model: score = sigmoid(weights . features), then an optional monotone map
+    (isotonic regression of correctness on the score) that fixes the shape of the curve."""
 
     weights: np.ndarray
     meta: dict[str, object]
+    map_scores: tuple[float, ...] = ()
+    map_values: tuple[float, ...] = ()
 
-    def predict(self, x: np.ndarray) -> float:
+    def score(self, x: np.ndarray) -> float:
         z = float(np.dot(self.weights, x))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
+    def predict(self, x: np.ndarray) -> float:
+        p = self.score(x)
+        if self.map_scores:
+            p = float(np.interp(p, self.map_scores, self.map_values))
+        return p
+
     def to_json(self) -> str:
-        return json.dumps({"features": list(FEATURE_NAMES), "weights": [float(w) for w in self.weights],
-                           "meta": self.meta}, ensure_ascii=False, indent=1)
+        data: dict[str, object] = {"features": list(FEATURE_NAMES), "weights": [float(w) for w in self.weights]}
+        if self.map_scores:
+            data["isotonic"] = {"scores": [round(v, 6) for v in self.map_scores],
+                                "values": [round(v, 6) for v in self.map_values]}
+        data["meta"] = self.meta
+        return json.dumps(data, ensure_ascii=False, indent=1)
+
+
+def fit_isotonic(scores: np.ndarray, correct: np.ndarray) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """Pool-adjacent-violators: the non-decreasing step function of correctness on score,
+    as (block centre scores, block accuracies) for interpolation."""
+    order = np.argsort(scores, kind="stable")
+    blocks: list[list[float]] = []  # [sum correct, count, lowest score, highest score]
+    for s, y in zip(scores[order], correct[order], strict=True):
+        blocks.append([float(y), 1.0, float(s), float(s)])
+        while len(blocks) > 1 and blocks[-2][0] / blocks[-2][1] >= blocks[-1][0] / blocks[-1][1]:
+            last = blocks.pop()
+            prev = blocks[-1]
+            blocks[-1] = [prev[0] + last[0], prev[1] + last[1], prev[2], last[3]]
+    centres = tuple((b[2] + b[3]) / 2 for b in blocks)
+    values = tuple(b[0] / b[1] for b in blocks)
+    return centres, values
 
 
 def _fit_logistic(x: np.ndarray, y: np.ndarray, penalty: np.ndarray, free: np.ndarray,
@@ -147,7 +176,9 @@ def load_calibration(path: str) -> Calibration | None:
     data = json.loads(p.read_text(encoding="utf-8"))
     if tuple(data.get("features", ())) != FEATURE_NAMES:
         return None  # fitted for another feature set: fall back rather than mis-score
-    return Calibration(np.asarray(data["weights"], float), dict(data.get("meta", {})))
+    iso = data.get("isotonic") or {}
+    return Calibration(np.asarray(data["weights"], float), dict(data.get("meta", {})),
+                       tuple(iso.get("scores", ())), tuple(iso.get("values", ())))
 
 
 def calibration_path(settings: Settings) -> str:

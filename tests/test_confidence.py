@@ -79,3 +79,17 @@ def test_fit_keeps_known_signs_when_signals_are_correlated() -> None:
     low_x[names.index("char_mean")] = low_x[names.index("char_min")] = 0.3
     high_x[names.index("char_mean")] = high_x[names.index("char_min")] = 0.95
     assert model.predict(low_x) <= model.predict(high_x)
+
+
+def test_isotonic_map_is_monotone_and_matches_block_accuracy() -> None:
+    from digitize.confidence import fit_isotonic
+
+    rng = np.random.default_rng(3)
+    scores = rng.random(2000)
+    correct = (rng.random(2000) < scores**2).astype(float)  # the raw score is over-confident
+    centres, values = fit_isotonic(scores, correct)
+    assert list(values) == sorted(values) and list(centres) == sorted(centres)
+    mapped = np.interp(0.5, centres, values)
+    assert abs(mapped - 0.25) < 0.08  # right about a quarter of the time at raw score 0.5
+    model = Calibration(np.zeros(len(FEATURE_NAMES)), {}, centres, values)
+    assert model.predict(np.zeros(len(FEATURE_NAMES))) == np.interp(0.5, centres, values)

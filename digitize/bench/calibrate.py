@@ -17,7 +17,7 @@ import click
 import numpy as np
 
 from digitize.bench.metrics import expected_calibration_error, flatten_record, values_match
-from digitize.confidence import FEATURE_NAMES, Calibration, fit_calibration
+from digitize.confidence import FEATURE_NAMES, Calibration, fit_calibration, fit_isotonic
 from digitize.config import Settings
 from digitize.ocr.models import models_dir
 
@@ -44,6 +44,27 @@ def samples_from(results: list[dict[str, Any]], truths: list[Any]) -> tuple[np.n
     if not xs:
         return np.zeros((0, len(FEATURE_NAMES))), np.zeros(0)
     return np.asarray(xs, float), np.asarray(ys, float)
+
+
+HELD_OUT_SPLITS = 10  # the held-out ECE is averaged over this many random 70/30 splits
+
+
+def fit_model(x: np.ndarray, y: np.ndarray) -> Calibration:
+    """Logistic model on the signals, then an isotonic map of its scores."""
+    weights = fit_calibration(x, y)
+    raw = Calibration(weights, {})
+    scores = np.array([raw.score(v) for v in x])
+    centres, values = fit_isotonic(scores, y)
+    return Calibration(weights, {}, centres, values)
+
+
+def _held_out_ece(x: np.ndarray, y: np.ndarray, seed: int) -> float:
+    order = np.random.default_rng(seed).permutation(len(y))
+    split = int(0.7 * len(y))
+    train, held = order[:split], order[split:]
+    model = fit_model(x[train], y[train])
+    ece = expected_calibration_error([model.predict(v) for v in x[held]], list(y[held] > 0.5))
+    return float("nan") if ece is None else ece
 
 
 @click.command("calibrate")
@@ -85,18 +106,12 @@ def calibrate_command(jobs: int, set_dir: Path | None, data_dir: Path, output: P
         np.savez(cache, x=x, y=y, features=np.array(FEATURE_NAMES), set=np.array(set_name))
     if len(y) < 50 or y.min() == y.max():
         raise click.ClickException(f"too few or one-sided samples to calibrate ({len(y)})")
-    rng = np.random.default_rng(0)
-    order = rng.permutation(len(y))
-    split = int(0.7 * len(y))
-    train, held = order[:split], order[split:]
-    weights = fit_calibration(x[train], y[train])
-    model = Calibration(weights, {})
-    held_ece = expected_calibration_error([model.predict(v) for v in x[held]], list(y[held] > 0.5))
-    weights = fit_calibration(x, y)  # the stored model uses every sample
-    model = Calibration(weights, {
+    held_ece = float(np.mean([_held_out_ece(x, y, seed) for seed in range(HELD_OUT_SPLITS)]))
+    model = fit_model(x, y)  # the stored model uses every sample
+    model = Calibration(model.weights, {
         "fitted": time.strftime("%Y-%m-%d %H:%M"), "samples": len(y), "accuracy": float(y.mean()),
-        "held_out_ece": held_ece, "set": set_name,
-    })
+        "held_out_ece": held_ece, "held_out_splits": HELD_OUT_SPLITS, "set": set_name,
+    }, model.map_scores, model.map_values)
     target = output or models_dir() / "calibration.json"
     target.write_text(model.to_json(), encoding="utf-8")
     click.echo(f"calibrate: {len(y)} fields ({y.mean():.1%} right), held-out ECE {held_ece:.3f}; wrote {target}")

@@ -263,7 +263,9 @@ def to_fields(ctx: ExtractContext, candidates: list[Candidate], missing: list[Fi
         confidence = field_confidence(cand, ctx.settings)
         signals = [float(v) for v in features(cand)]
         if status is None:
-            status = FieldStatus.EXTRACTED if confidence >= threshold else FieldStatus.NEEDS_REVIEW
+            # A value a validator contradicts is shown to a reviewer whatever its score.
+            trusted = confidence >= threshold and cand.valid is not False
+            status = FieldStatus.EXTRACTED if trusted else FieldStatus.NEEDS_REVIEW
         for path, v in _flatten(cand.path, cand.value):
             fields.append(Field(path=path, value=v, raw=cand.raw, confidence=confidence, status=status,
                                 page=ctx.page_number, box=box, polygon=quad or None, reasons=list(reasons),
