@@ -75,3 +75,18 @@ def test_geometry_errors() -> None:
     assert corner_error(None, truth, (200, 200)) is None
     assert angle_error(359.5, 0.5) == pytest.approx(1.0)
     assert angle_error(None, 0.0) is None
+
+
+def test_free_text_fields_get_a_character_error_rate() -> None:
+    from digitize.bench.runner import Tally
+
+    truth = {"co_quan_cap": "SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG", "noi_cap": "Bắc Giang", "so_phat_hanh": "DP 947330"}
+    predicted = [
+        {"path": "co_quan_cap", "value": "SỞ TÀI NGUYÊN VÀ MÔI TRUỜNG", "status": "extracted", "confidence": 0.9},
+        {"path": "so_phat_hanh", "value": "DP 947331", "status": "extracted", "confidence": 0.9},
+    ]
+    tally = Tally()
+    tally.add_outcomes(score_fields(predicted, truth))
+    # one wrong letter in 27, and the missing place costs its 9 letters; serials are not free text
+    assert tally.text_edits == 1 + 9 and tally.text_chars == 27 + 9
+    assert tally.summary()["text_field_cer"] == round(10 / 36, 4)

@@ -92,6 +92,23 @@ def field_key(path: str) -> str:
 # that does not compute them cannot count them as invented.
 DERIVED_KEYS = frozenset({"chu_su_dung[].dia_chi_2_cap", "chu_su_dung[].vai_tro", "phap_nhan"})
 
+# Fields whose value is free text (names, addresses, authorities, wording): reported also as a
+# character error rate, since one wrong letter there is a small, reviewable error.
+FREE_TEXT_KEYS = frozenset({
+    "chu_su_dung[].ho_ten", "chu_su_dung[].dia_chi_thuong_tru", "ho_ten", "que_quan", "noi_thuong_tru",
+    "noi_dang_ky_khai_sinh", "co_quan_cap", "noi_cap", "ghi_chu", "thua_dat[].dia_chi",
+    "thua_dat[].hinh_thuc_su_dung", "thua_dat[].nguon_goc_su_dung", "thua_dat[].thoi_han_su_dung",
+    "thua_dat[].muc_dich_su_dung[].ten", "tai_san[].ten", "to_chuc[].ten",
+})
+
+
+def text_field_errors(expected: Any, predicted: Any) -> tuple[int, int]:
+    """(edits, expected characters) of a free-text field; a missing value costs every character."""
+    e = unicodedata.normalize("NFC", str(expected))
+    p = unicodedata.normalize("NFC", str(predicted)) if predicted is not None else ""
+    return levenshtein(p, e), len(e)
+
+
 FLAGGED_STATUSES = frozenset({"needs_review", "unreadable", "conflict", "not_found", "missing"})
 
 

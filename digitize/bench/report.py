@@ -34,24 +34,27 @@ def render_markdown(reports: list[VariantReport], speed: dict[str, Any], meta: d
     add("")
     add("### Variants")
     add("")
-    add("| variant | what | field exact | wrong flagged | correct flagged | doc type | line recall | line CER "
-        "| s/image | errors |")
-    add("|---|---|---|---|---|---|---|---|---|---|")
+    add("| variant | what | field exact | free-text CER | wrong flagged | correct flagged | doc type | line recall "
+        "| line CER | s/image | errors |")
+    add("|---|---|---|---|---|---|---|---|---|---|---|")
     for r in reports:
         o = r.overall
-        add(f"| {r.variant.name} | {r.variant.description} | {_pct(o['field_exact'])} | {_pct(o['wrong_flagged'])} "
+        add(f"| {r.variant.name} | {r.variant.description} | {_pct(o['field_exact'])} "
+            f"| {_pct(o.get('text_field_cer'))} | {_pct(o['wrong_flagged'])} "
             f"| {_pct(o['correct_flagged'])} | {_pct(o['doc_type_accuracy'])} | {_pct(o['line_recall'])} "
             f"| {_pct(o['line_cer'])} | {_num(o['seconds_per_image'])} | {o['errors']} |")
     add("")
     add("### Per condition (digitize), with baselines as ratios")
     add("")
     baseline_names = [r.variant.name for r in reports[1:]]
-    header = "| condition | images | fields right | wrong caught by review | correct flagged | line CER | s/image"
+    header = ("| condition | images | fields right | free-text CER | wrong caught by review | correct flagged "
+              "| line CER | s/image")
     header += "".join(f" | field exact vs {n}" for n in baseline_names) + " |"
     add(header)
-    add("|" + "---|" * (7 + len(baseline_names)))
+    add("|" + "---|" * (8 + len(baseline_names)))
     for condition, s in main.by_condition.items():
-        row = (f"| {condition} | {s['images']} | {_pct(s['field_exact'])} | {_pct(s['wrong_flagged'])} "
+        row = (f"| {condition} | {s['images']} | {_pct(s['field_exact'])} | {_pct(s.get('text_field_cer'))} "
+               f"| {_pct(s['wrong_flagged'])} "
                f"| {_pct(s['correct_flagged'])} | {_pct(s['line_cer'])} | {_num(s['seconds_per_image'])}")
         for name in baseline_names:
             other = by_name[name].by_condition.get(condition, {})
@@ -76,10 +79,11 @@ def render_markdown(reports: list[VariantReport], speed: dict[str, Any], meta: d
     add("")
     add("### Per field (digitize)")
     add("")
-    add("| field | expected | right | wrong flagged | correct flagged | spurious |")
-    add("|---|---|---|---|---|---|")
+    add("| field | expected | right | CER (free text) | wrong flagged | correct flagged | spurious |")
+    add("|---|---|---|---|---|---|---|")
     for key, s in main.by_field.items():
-        add(f"| `{key}` | {s['fields']} | {_pct(s['field_exact'])} | {_pct(s['wrong_flagged'])} "
+        text_cer = _pct(s["text_field_cer"]) if s.get("text_field_cer") is not None else ""
+        add(f"| `{key}` | {s['fields']} | {_pct(s['field_exact'])} | {text_cer} | {_pct(s['wrong_flagged'])} "
             f"| {_pct(s['correct_flagged'])} | {s['spurious_fields']} |")
     add("")
     add("### Confidence (digitize)")

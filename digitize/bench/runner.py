@@ -22,6 +22,7 @@ import numpy as np
 
 from digitize.bench.metrics import (
     FLAGGED_STATUSES,
+    FREE_TEXT_KEYS,
     FieldOutcome,
     accuracy_coverage,
     angle_error,
@@ -29,6 +30,7 @@ from digitize.bench.metrics import (
     expected_calibration_error,
     score_fields,
     score_lines,
+    text_field_errors,
 )
 from digitize.config import Settings
 from digitize.truth import TRUTH_SUFFIX, GroundTruth
@@ -195,6 +197,8 @@ class Tally:
     line_chars: int = 0
     errors: int = 0
     seconds: float = 0.0
+    text_edits: int = 0
+    text_chars: int = 0
 
     def add_outcomes(self, outcomes: list[FieldOutcome]) -> None:
         for o in outcomes:
@@ -208,6 +212,10 @@ class Tally:
                 continue
             self.fields += 1
             self.correct += int(o.correct)
+            if o.key in FREE_TEXT_KEYS and isinstance(o.expected, str):
+                edits, chars = text_field_errors(o.expected, o.predicted if not o.correct else o.expected)
+                self.text_edits += edits
+                self.text_chars += chars
             self.readable_fields += 1
             self.readable_correct += int(o.correct)
             if o.correct:
@@ -231,6 +239,7 @@ class Tally:
             "doc_type_accuracy": ratio(self.doc_type_right, self.n),
             "line_recall": ratio(self.line_found, self.line_truth),
             "line_cer": ratio(self.line_edits, self.line_chars),
+            "text_field_cer": ratio(self.text_edits, self.text_chars),
             "errors": self.errors,
             "seconds_per_image": ratio(self.seconds, self.n),
         }
