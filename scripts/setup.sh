@@ -48,6 +48,7 @@ if [ "${1:-}" != "--no-run" ]; then
 import json, sys
 doc = json.load(sys.stdin)
 print(json.dumps({"loai_tai_lieu": doc["loai_tai_lieu"], "record": doc["record"]}, ensure_ascii=False, indent=2))
-print("fields:", ", ".join(f"{f[\"path\"]}={f[\"status\"]}({f[\"confidence\"]:.2f})" for f in doc["fields"]))
+summary = ["%s=%s(%.2f)" % (f["path"], f["status"], f["confidence"]) for f in doc["fields"]]
+print("fields:", ", ".join(summary))
 print("warnings:", doc["warnings"] or "none")'
 fi
