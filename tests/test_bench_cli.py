@@ -41,3 +41,15 @@ def test_write_section_replaces_only_the_generated_block(tmp_path: Path) -> None
     path.write_text(f"head\n{BEGIN}\nold\n{END}\ntail\n", encoding="utf-8")
     write_section(path, "new")
     assert path.read_text(encoding="utf-8") == f"head\n{BEGIN}\nnew\n{END}\ntail\n"
+
+
+def test_no_baselines_runs_the_main_variant_alone_unless_backends_are_named() -> None:
+    from digitize.bench.runner import MAIN_VARIANT, variants_for
+    from digitize.config import Settings
+
+    settings = Settings()
+    assert variants_for(None, settings, baselines=False) == [MAIN_VARIANT]
+    named = variants_for(["fake"], settings, baselines=False)
+    assert named == [MAIN_VARIANT]  # "fake" is never a compared backend
+    with_baselines = variants_for(None, settings, baselines=True)
+    assert with_baselines[0] == MAIN_VARIANT and len(with_baselines) >= 2

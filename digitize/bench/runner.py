@@ -61,7 +61,12 @@ def variants_for(backends: list[str] | None, settings: Settings, baselines: bool
     chosen = [MAIN_VARIANT]
     if baselines:
         chosen.extend(v for v in BASELINES if v.backend in available)
-    names = backends if backends is not None else sorted(available - {"fake", "default", "tesseract"})
+    if backends is not None:
+        names = backends
+    elif baselines:
+        names = sorted(available - {"fake", "default", "tesseract"})
+    else:
+        names = []  # --no-baselines without --backend: the main variant alone
     for name in names:
         if name in available and name not in ("default", "fake"):
             chosen.append(Variant(f"backend_{name}", name, True, f"digitize with the {name} backend"))
