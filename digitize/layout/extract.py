@@ -149,6 +149,13 @@ def _same_but_marks(a: Any, b: Any) -> bool:
     return strip_diacritics(a).upper() == strip_diacritics(b).upper()
 
 
+def _same_but_leading_zeros(first: Any, second: Any) -> bool:
+    """True when ``first`` is ``second`` with zeros in front ('05483...' against '5483...')."""
+    if not isinstance(first, str) or not isinstance(second, str) or first == second:
+        return False
+    return first.startswith("0") and first.lstrip("0") == second.lstrip("0")
+
+
 def second_reading(ctx: ExtractContext, candidates: list[Candidate], backend: OcrBackend) -> None:
     """Re-read every OCR candidate's crop with the second reader of its kind; record agreement."""
     if ctx.page.image is None and backend.name != "fake":
@@ -183,9 +190,11 @@ def second_reading(ctx: ExtractContext, candidates: list[Candidate], backend: Oc
             else:
                 cand.agree = False
                 cand.reasons.append(f"second reader ({kind}) reads a different value")
-                if kind == "digits" and _same_but_marks(cand.value, alt.value):
-                    # The digit reader has no Vietnamese letters (Đ, Ư...): where the two
-                    # readings differ only there, the first reader's letters stand.
+                if kind == "digits" and (_same_but_marks(cand.value, alt.value)
+                                         or _same_but_leading_zeros(cand.value, alt.value)):
+                    # The digit reader has no Vietnamese letters (Đ, Ư...), and it drops a
+                    # leading zero at the edge of its crop: where the two readings differ
+                    # only there, the first reader's reading stands (for review all the same).
                     cand.alternatives.append(alt.value)
                 elif kind == "digits":
                     # PP-OCR recognisers beat Tesseract on digit fields (ocr-stack.md).

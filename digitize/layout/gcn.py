@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from digitize.fields import idnumbers, landuse, validate
 from digitize.fields.admin import convert_address
-from digitize.fields.normalize import clean_text
+from digitize.fields.normalize import clean_text, fold
 from digitize.layout.candidate import Candidate, ExtractContext, check, extractor
 from digitize.layout.reading import Span, TextStream, piece_polygon
 from digitize.layout.values import normalize
@@ -221,6 +221,36 @@ def _upper_share(text: str) -> float:
     return sum(c.isupper() for c in letters) / len(letters) if letters else 0.0
 
 
+_TITLE_WORD = re.compile(r"^[\W_]*(?:kt|tm|tl|tuq|q)[\W_]*$|^[\W_]*(?:kt|tm|tl|tuq)[\W_]+\w")
+_TITLE_PAIRS = (("chu", "tich"), ("giam", "doc"))
+
+
+def _without_signature_title(raw: str) -> str:
+    """The authority without a signer's title read into the same row ('... HUYỆN Ý YÊN KT. CHỦ TỊCH').
+
+    No authority name contains 'CHỦ TỊCH', 'GIÁM ĐỐC' or a 'KT.'/'TM.' mark after its first
+    words, so everything from there on is the signature block; stray marks at the end go too.
+    """
+    words = raw.split()
+    folded = [fold(w) for w in words]
+    cut = len(words)
+    for i in range(2, len(words)):
+        joined = re.sub(r"[^a-z]", "", folded[i])
+        following = re.sub(r"[^a-z]", "", folded[i + 1]) if i + 1 < len(words) else ""
+        glued = any(joined == a + b for a, b in _TITLE_PAIRS)
+        if _TITLE_WORD.match(folded[i]) or glued or any(
+                joined.endswith(a) and following.startswith(b) for a, b in _TITLE_PAIRS):
+            cut = i
+            break
+    if cut < len(words) and cut > 2 and re.sub(r"[^a-z]", "", folded[cut - 1]) == "pho" \
+            and re.sub(r"[^a-z]", "", folded[cut - 2]) != "thanh":
+        cut -= 1  # 'PHÓ CHỦ TỊCH' (but not 'THÀNH PHỐ')
+    while cut < len(words) and cut > 2 and len(re.sub(r"[\W_]", "", words[cut - 1])) <= 1:
+        cut -= 1  # a stray mark of the seal or signature before the title
+    kept = " ".join(words[:cut])
+    return re.sub(r"[\W_]+$", "", kept) or raw
+
+
 @extractor("authority")
 def authority(ctx: ExtractContext) -> list[Candidate]:
     """The authority's name: the upper-case rows under the place/date line, TM./KT. prefixes dropped."""
@@ -263,6 +293,7 @@ def authority(ctx: ExtractContext) -> list[Candidate]:
     span = stream.span(min(starts), max(ends))
     span = Span(span.start, span.end, raw,
                 [(i, offset, len(stream.lines[i].text)) for i, offset in parts])
+    raw = _without_signature_title(raw)
     value = normalize("authority", raw)
     if value is None:
         return []

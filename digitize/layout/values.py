@@ -102,7 +102,23 @@ def _authority(raw: str) -> Normalized | None:
     if not text:
         return None
     correction = correct_authority(text)
-    return Normalized(correction.value, list(correction.reasons), correction.score)
+    value, reasons, score = correction.value, list(correction.reasons), correction.score
+    m = _AUTHORITY_PLACE.search(value)
+    if m is not None:
+        from digitize.fields.admin import correct_unit_name
+
+        level = "province" if m["unit"].upper() == "TỈNH" else "district"
+        place = correct_unit_name(m["place"], level)
+        if place.changed and place.score >= 0.75:
+            value = value[:m.start("place")] + place.value
+            reasons.extend(f"place of the authority: {why}" for why in place.reasons)
+            score = min(score, place.score)
+    return Normalized(value, reasons, score)
+
+
+# "... HUYỆN AN LÃO" / "... TỈNH TUYÊN QUANG": the place after the last unit word of an authority.
+_AUTHORITY_PLACE = re.compile(r"\b(?P<unit>HUYỆN|QUẬN|THỊ XÃ|THÀNH PHỐ|TỈNH)\s+(?P<place>[^\W\d_][\w\s'-]*)$",
+                              re.IGNORECASE)
 
 
 # Words of the controlled vocabularies (land types, origins, forms, terms) as the circulars
@@ -367,8 +383,10 @@ def _strip_card_residue(raw: str) -> str:
             words.pop(0)
             continue
         break
-    words = [w.strip(_STRAY).lstrip(".,;:") for w in words]
-    words = [w for w in words if w and re.search(r"\w", w)]
+    # A dash standing alone between two words belongs to a name ("Phan Rang - Tháp Chàm").
+    words = ["-" if w in ("-", "–", "—") and 0 < i < len(words) - 1 else w.strip(_STRAY).lstrip(".,;:")
+             for i, w in enumerate(words)]
+    words = [w for w in words if w and (w == "-" or re.search(r"\w", w))]
     text = " ".join(words).strip(" .,;:-")
     return text
 

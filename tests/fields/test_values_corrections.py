@@ -20,3 +20,41 @@ def test_old_book_numbers_keep_their_fixed_letters() -> None:
     printed = _registry("03451 QSDĐ/1094/QĐ-UB")
     assert printed is not None and printed.value == "03451QSDĐ/1094/QĐ-UB"
     assert _registry("CS 05494") is not None and _registry("CS 05494").value == "CS05494"  # type: ignore[union-attr]
+
+
+def test_a_dash_inside_a_unit_name_is_kept() -> None:
+    value = _card_place("Khu phố An Đồng, phường Văn Hải, thành phố Phan Rang - Tháp Chàm, tỉnh Ninh Thuận")
+    assert value is not None and "Phan Rang - Tháp Chàm" in str(value.value)
+    # a dash at either end is a stray mark, not part of the address
+    edged = _card_place("- Thôn 5, xã Thượng Sơn, huyện Vị Xuyên, tỉnh Hà Giang -")
+    assert edged is not None and str(edged.value) == "Thôn 5, xã Thượng Sơn, huyện Vị Xuyên, tỉnh Hà Giang"
+
+
+def test_the_place_in_an_authority_is_checked_against_the_gazetteer() -> None:
+    from digitize.layout.values import normalize
+
+    fixed = normalize("authority", "ỦY BAN NHÂN DÂN HUYỆN ÀN LÃO")
+    assert fixed is not None and fixed.value == "ỦY BAN NHÂN DÂN HUYỆN AN LÃO"
+    assert any("place of the authority" in why for why in fixed.reasons)
+    unknown = normalize("authority", "ỦY BAN NHÂN DÂN HUYỆN XYZQW")
+    assert unknown is not None and unknown.value == "ỦY BAN NHÂN DÂN HUYỆN XYZQW"
+
+
+def test_a_signature_title_read_into_the_authority_row_is_cut() -> None:
+    from digitize.layout.gcn import _without_signature_title
+
+    assert _without_signature_title("ỦY BAN NHÂN DÂN HUYỆN Ý YÊN _KT. CHỦ TỊCH `") == "ỦY BAN NHÂN DÂN HUYỆN Ý YÊN"
+    assert _without_signature_title("SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG Ị “KT. GIÁM ĐỐC") == "SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG"
+    assert _without_signature_title("ỦY BAN NHÂN DÂN HUYỆN PHÚ XUYÊN CHỦ“TỊCH") == "ỦY BAN NHÂN DÂN HUYỆN PHÚ XUYÊN"
+    assert _without_signature_title("ỦY BAN NHÂN DÂN HUYỆN CHƯ SÊ PHÓ CHỦ TỊCH") == "ỦY BAN NHÂN DÂN HUYỆN CHƯ SÊ"
+    # names that only look like a title stay whole
+    assert _without_signature_title("ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI") == "ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI"
+    assert _without_signature_title("ỦY BAN NHÂN DÂN HUYỆN A LƯỚI") == "ỦY BAN NHÂN DÂN HUYỆN A LƯỚI"
+
+
+def test_a_leading_zero_the_digit_reader_dropped_is_not_taken() -> None:
+    from digitize.layout.extract import _same_but_leading_zeros
+
+    assert _same_but_leading_zeros("05483QSDĐ/550/QĐ-UB", "5483QSDĐ/550/QĐ-UB")
+    assert not _same_but_leading_zeros("5483", "05483")
+    assert not _same_but_leading_zeros("05483", "05488")
