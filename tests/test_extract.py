@@ -180,3 +180,25 @@ def test_two_facing_pages_are_read_one_after_the_other() -> None:
     # one page with a wide line across the middle is never split
     header = _line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM and a long title across", 300, 40)
     assert "left page row 0: value 0\tright page row 0" in TextStream.from_lines([header, *left, *right]).text
+
+
+def test_a_parcel_table_is_read_when_ocr_garbles_the_parcel_header() -> None:
+    lines = [
+        _line("a) Địa chỉ: Thôn Cầu Văn, xã Quảng Định, huyện Quảng Xương, tỉnh Thanh Hóa", 150, 250),
+        _line("b) Hình thức sử dụng: Sử dụng riêng", 150, 340),
+        _line("d) Gồm 2 thửa đất như sau:", 150, 430),
+        _line("Thủửa", 185, 490), _line("Tờ, bản", 329, 487), _line("Diện tích", 492, 488),
+        _line("Mục đích", 765, 488), _line("_Thời hạn", 1072, 487),
+        _line("đất số", 179, 518), _line("_đồ số", 340, 515), _line("_m2)_", 531, 520),
+        _line("551", 199, 566), _line("01", 366, 565), _line("197,7", 525, 566), _line("NTS", 806, 567),
+        _line("2055", 1109, 567),
+        _line("92", 207, 615), _line("47", 366, 615), _line("773,7", 525, 615), _line("HNK", 802, 615),
+        _line("2073", 1109, 617),
+        _line("2. Nhà ở: -/-", 121, 921),
+    ]
+    fields = _fields(_page(lines))
+    assert fields["thua_dat[0].so_thua"].value == "551"
+    assert fields["thua_dat[1].so_thua"].value == "92"
+    assert fields["thua_dat[1].dien_tich"].value == 773.7
+    assert fields["thua_dat[1].so_to_ban_do"].value == "47"
+    assert fields["thua_dat[1].hinh_thuc_su_dung"].value == "Sử dụng riêng"  # printed once above the table

@@ -305,7 +305,8 @@ def authority(ctx: ExtractContext) -> list[Candidate]:
 # -- pre-2009 parcel table -------------------------------------------------------------------------
 
 _COLUMNS = (
-    ("so_thua", re.compile(r"thua"), "number_string", "digits"),
+    # "Thửa" as OCR reads it ("Thủửa" folds to "thuua"), or the "đất số" under it
+    ("so_thua", re.compile(r"\bthu\w{0,2}a\b|\bthua|\bdat\s*so\b"), "number_string", "digits"),
     ("so_to_ban_do", re.compile(r"to\W{0,2}ban|ban\s*do"), "number_string", "digits"),
     ("dien_tich", re.compile(r"dien\s*tich"), "area", "digits"),
     ("muc_dich_su_dung", re.compile(r"muc\s*dich"), "land_use", "text"),
