@@ -79,6 +79,11 @@ def read_upright(page: Page, backend: OcrBackend) -> tuple[Page, list[Line], lis
         return page, lines, []
     best = (reading_score(lines), page, lines)
     if best[0] >= GOOD_READING and standing_share(lines) < 0.5:
+        if page.rotation_deg is None:
+            # The image pipeline could not tell; a page that reads as Vietnamese print the
+            # way it stands is upright as it is: the OCR settles it.
+            return (page.model_copy(update={"rotation_deg": 0}), lines,
+                    ["orientation confirmed by the OCR: the page reads upright as it is"])
         return page, lines, []
     candidates = [180]
     if page.rotation_deg is None or standing_share(lines) >= 0.3:
