@@ -361,7 +361,9 @@ def _search_digits(f1: str, f2: str, *, max_cost: int | None = None,
         expiries = _group_variants(f2[8:14], f2[14], date_changes, _valid_yymmdd)
     today = date.today()
     solutions: list[tuple[int, str, str]] = []
-    for (idv, c1, c2, ci), (b, cb, cbc), (e, ce, cec) in product(ids, births, expiries):
+    combos = [(i, b, e) for i, b in product(ids, births)
+              for e in [*expiries, *_renewal_expiries(b[0], f2[8:15], expiries, date_changes)]]
+    for (idv, c1, c2, ci), (b, cb, cbc), (e, ce, cec) in combos:
         cost = ci + cbc + cec
         if cost > max_cost or idv[4:6] != b[:2]:
             continue
@@ -374,6 +376,8 @@ def _search_digits(f1: str, f2: str, *, max_cost: int | None = None,
         head2 = f"{b}{cb}{sex}{e}{ce}"
         if born > today or (e != f2[8:14] and not _renewal_shaped(head2)):
             continue
+        if e != f2[8:14] and e.isdigit() and 2000 + int(e[:2]) < CHIP_CARDS_SINCE:
+            continue  # a repaired expiry before any card with an MRZ was issued
         line1 = f"IDVNM{idv[3:]}{c1}{idv}<<{c2}"
         composite = str(check_digit(line1[5:30] + head2[0:7] + head2[8:15] + "<" * 11))
         if composite != f2[29]:
@@ -392,6 +396,29 @@ def _search_digits(f1: str, f2: str, *, max_cost: int | None = None,
         # A card expires on a birthday (renewal ages): prefer fixes whose expiry is one.
         close = {(a, b) for a, b in close if _renewal_shaped(b)} or close
     return close.pop() if len(close) == 1 else None
+
+
+RENEWAL_AGES = (14, 25, 40, 60)
+CHIP_CARDS_SINCE = 2021  # the first Vietnamese ID cards with an MRZ (chip CCCD)
+
+
+def _renewal_expiries(birth: str, observed: str, known: list[tuple[str, str, int]],
+                      date_changes: int) -> list[tuple[str, str, int]]:
+    """Expiry fixes that only a card's structure can justify: a CCCD expires on the holder's
+    birthday at a renewal age, so an expiry two digits away from such a birthday (3/5 read
+    twice) is repaired when its printed check digit agrees.  One change is already searched."""
+    if set(observed) <= {"<"} or len(observed) < 7:
+        return []
+    seen = {e for e, _, _ in known}
+    out = []
+    for age in RENEWAL_AGES:
+        expiry = f"{(int(birth[:2]) + age) % 100:02d}{birth[2:]}"
+        changes = sum(a != b for a, b in zip(expiry, observed[:6], strict=True))
+        if expiry in seen or changes <= date_changes or changes > 2:
+            continue
+        if str(check_digit(expiry)) == observed[6]:
+            out.append((expiry, observed[6], changes))
+    return out
 
 
 def _matches_hints(line1: str, line2: str, hints: dict[str, str]) -> bool:

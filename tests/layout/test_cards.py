@@ -384,3 +384,14 @@ def test_reference_card_images_with_the_fake_backend() -> None:
     # mixes rows): lower, but most values still right.
     everything = sum(by_condition.values(), Counter())
     assert everything["correct"] / everything["fields"] >= 0.8
+
+
+def test_mrz_expiry_misread_twice_is_repaired_by_the_renewal_rule() -> None:
+    truth = ("IDVNM1951706467010195170646<<0", "9506136F3506134VNM<<<<<<<<<<<2",
+             "DUONG<<THANH<NHUNG<<<<<<<<<<<<")
+    # Every 3 of line 2 read as 5: birth one change, expiry two (beyond the plain search).
+    card = read_mrz(truth[0], "9506156F5506154VNM<<<<<<<<<<<2", truth[2])
+    assert card is not None and card.valid and card.repaired
+    assert card.value == "\n".join(truth)
+    # The other fit (check digit 6 misread, expiry 2020 at age 25) predates every card with an MRZ.
+    assert card.lines[1][8:14] == "350613"
