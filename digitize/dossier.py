@@ -33,6 +33,7 @@ class CardGroup:
 
     sources: list[str]
     fields: dict[str, Field] = field(default_factory=dict)  # card key -> best field
+    paper_kind: str | None = None  # "CCCD" / "Căn cước" / "CMND", from the card's document type
 
     def value(self, key: str) -> str | None:
         f = self.fields.get(key)
@@ -64,11 +65,19 @@ def group_cards(docs: list[tuple[Document, list[Field]]]) -> list[CardGroup]:
             target = CardGroup(sources=[])
             groups.append(target)
         target.sources.append(doc.source)
+        target.paper_kind = target.paper_kind or _PAPER_KIND.get(doc.loai_tai_lieu)
         for key, f in best.items():
             current = target.fields.get(key)
             if current is None or f.confidence > current.confidence:
                 target.fields[key] = f
     return groups
+
+
+_PAPER_KIND = {
+    DocType.CCCD_MAT_TRUOC: "CCCD", DocType.CCCD_MAT_SAU: "CCCD",
+    DocType.CAN_CUOC_2024_MAT_TRUOC: "Căn cước", DocType.CAN_CUOC_2024_MAT_SAU: "Căn cước",
+    DocType.CMND: "CMND",
+}
 
 
 def _owner_indices(fields: list[Field]) -> list[int]:
@@ -168,6 +177,21 @@ def cross_check(fields: list[Field], groups: list[CardGroup], review_threshold: 
                 same = printed == comparable
                 by_path[number.path] = (_confirm(number, source, "ID number", review_threshold) if same
                                         else _conflict(number, comparable, source, "ID number"))
+        paper = _get(by_path, f"{base}.loai_giay_to")
+        if group.paper_kind is not None and number is not None and card_number is not None \
+                and str(number.value) == card_number:
+            if paper is None or paper.value is None:
+                added.append(Field(path=f"{base}.loai_giay_to", value=group.paper_kind, raw=None,
+                                   confidence=number.confidence, status=number.status,
+                                   reasons=[f"the card with this number is a {group.paper_kind} ({Path(source).name})"]))
+            elif paper.value == group.paper_kind:
+                by_path[paper.path] = _confirm(paper, source, "ID paper type", review_threshold)
+            elif any("cannot be told from the certificate" in r for r in paper.reasons):
+                by_path[paper.path] = paper.model_copy(update={
+                    "value": group.paper_kind, "confidence": max(paper.confidence, number.confidence),
+                    "status": number.status,
+                    "reasons": [*paper.reasons, f"the card with this number is a {group.paper_kind} "
+                                                f"({Path(source).name})"]})
         # Values the certificate does not print come from the card, said so.
         for key, card_key in (("ngay_sinh", "ngay_sinh"), ("gioi_tinh", "gioi_tinh"), ("so_dinh_danh", "so_dinh_danh")):
             path = f"{base}.{key}"

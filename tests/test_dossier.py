@@ -76,3 +76,26 @@ def test_duplicates_by_serial_and_by_image() -> None:
     c = _card(source="x.jpg")
     d = _card(source="y.jpg")
     assert find_duplicates([c, d])[0] == ["duplicate of y.jpg (near-identical image)"]
+
+
+def test_the_card_tells_the_paper_type_the_certificate_cannot() -> None:
+    # No paper type on the certificate: the matched card's type fills it.
+    doc = merge_dossier([_certificate(), _card()], "dossier")
+    paper = doc.field("chu_su_dung[0].loai_giay_to")
+    assert paper is not None and paper.value == "CCCD" and "the card with this number is a CCCD" in paper.reasons[-1]
+    # "Số định danh cá nhân" (CCCD or Căn cước) settled by a 2024 Căn cước.
+    certificate = _certificate()
+    certificate.fields.append(Field(
+        path="chu_su_dung[0].loai_giay_to", value="CCCD", raw="Số định danh cá nhân", confidence=0.5,
+        status=FieldStatus.NEEDS_REVIEW, page=0,
+        reasons=["only the personal ID number is printed: CCCD or Căn cước cannot be told from the certificate"]))
+    can_cuoc = _card().model_copy(update={"loai_tai_lieu": DocType.CAN_CUOC_2024_MAT_TRUOC})
+    doc = merge_dossier([certificate, can_cuoc], "dossier")
+    paper = doc.field("chu_su_dung[0].loai_giay_to")
+    assert paper is not None and paper.value == "Căn cước" and paper.status == FieldStatus.EXTRACTED
+    # A printed "CMND số" is what the certificate says: a newer card does not rewrite it.
+    certificate = _certificate()
+    certificate.fields.append(_f("chu_su_dung[0].loai_giay_to", "CMND"))
+    doc = merge_dossier([certificate, _card()], "dossier")
+    paper = doc.field("chu_su_dung[0].loai_giay_to")
+    assert paper is not None and paper.value == "CMND"

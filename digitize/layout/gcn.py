@@ -135,9 +135,16 @@ def persons(ctx: ExtractContext) -> list[Candidate]:
             if number:
                 out.append(number)
                 kind_span = stream.span(m.start("kind"), m.end("kind"))
-                out.append(Candidate(path=f"{base}.loai_giay_to", value=_paper_kind(m.group("kind"), number.value),
-                                     raw=kind_span.text, span=kind_span, kind="none",
-                                     char_confidences=stream.char_confidences(kind_span)))
+                paper = Candidate(path=f"{base}.loai_giay_to", value=_paper_kind(m.group("kind"), number.value),
+                                  raw=kind_span.text, span=kind_span, kind="none",
+                                  char_confidences=stream.char_confidences(kind_span))
+                if m.group("kind").startswith("so dinh danh") and len(str(number.value)) == 12:
+                    # Both the chip CCCD and the 2024 Căn cước carry this number: the
+                    # certificate does not say which card it is (the ID card in a dossier does).
+                    paper.evidence = 0.5
+                    paper.reasons.append("only the personal ID number is printed: CCCD or Căn cước "
+                                         "cannot be told from the certificate")
+                out.append(paper)
         pending_address.append(i)
         if address:
             value_start = address.end()
