@@ -180,18 +180,17 @@ def cross_check(fields: list[Field], groups: list[CardGroup], review_threshold: 
         paper = _get(by_path, f"{base}.loai_giay_to")
         if group.paper_kind is not None and number is not None and card_number is not None \
                 and str(number.value) == card_number:
+            told = f"the card with this number is a {group.paper_kind} ({Path(source).name})"
             if paper is None or paper.value is None:
                 added.append(Field(path=f"{base}.loai_giay_to", value=group.paper_kind, raw=None,
-                                   confidence=number.confidence, status=number.status,
-                                   reasons=[f"the card with this number is a {group.paper_kind} ({Path(source).name})"]))
+                                   confidence=number.confidence, status=number.status, reasons=[told]))
             elif paper.value == group.paper_kind:
                 by_path[paper.path] = _confirm(paper, source, "ID paper type", review_threshold)
             elif any("cannot be told from the certificate" in r for r in paper.reasons):
                 by_path[paper.path] = paper.model_copy(update={
                     "value": group.paper_kind, "confidence": max(paper.confidence, number.confidence),
                     "status": number.status,
-                    "reasons": [*paper.reasons, f"the card with this number is a {group.paper_kind} "
-                                                f"({Path(source).name})"]})
+                    "reasons": [*paper.reasons, told]})
         # Values the certificate does not print come from the card, said so.
         for key, card_key in (("ngay_sinh", "ngay_sinh"), ("gioi_tinh", "gioi_tinh"), ("so_dinh_danh", "so_dinh_danh")):
             path = f"{base}.{key}"

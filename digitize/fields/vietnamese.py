@@ -359,6 +359,9 @@ _PHRASES_FOLDED = tuple((p, fold(p), len(p.split()))
                         for p in sorted(_vocab.AUTHORITY_PHRASES, key=lambda p: -len(p.split())))
 
 
+_UNITS_BY_LETTERS = {fold(u): u for u in _vocab.UNIT_WORDS}
+
+
 def correct_authority(text: str) -> Correction:
     """Correct the fixed head of an authority line and its unit word; keep the place name as read.
 
@@ -389,12 +392,30 @@ def correct_authority(text: str) -> Correction:
         rest = words[n:]
         for k in (2, 1):
             if len(rest) >= k:
-                u = correct_to_vocabulary(" ".join(rest[:k]), _UNIT_WORDS, max_edits=0)
-                if u.score >= 0.85:
-                    if u.changed:
-                        reasons.append(f"unit word: {u.reasons[0]}")
-                    rest = [u.value, *rest[k:]]
+                # Right after the authority's head only a unit word can stand, so its letters
+                # alone tell it ("TĨNH" is "TỈNH").
+                words_k = " ".join(rest[:k])
+                unit = _UNITS_BY_LETTERS.get(fold(words_k).strip(".,:;"))
+                if unit is not None:
+                    unit = _case_like(unit, words_k)
+                    if unit != words_k:
+                        reasons.append(f"unit word '{unit}' spelled with its diacritics")
+                    rest = [unit, *rest[k:]]
                     break
         value = " ".join([fixed, *rest])
         return Correction(value, value != t, score if fixed != head else 1.0, reasons)
+    m = _PEOPLES_COMMITTEE.match(fold(t))
+    if m is not None:
+        # "ỦY BAN S?? DÂN HUYỆN ...": the committee's name is fixed wherever a unit word follows it.
+        rest = t.split()[len(m.group(0).split()):]
+        value = " ".join(["ỦY BAN NHÂN DÂN" if t[:1].isupper() else "Ủy ban nhân dân", *rest])
+        committee = correct_authority(value)
+        return Correction(committee.value, True, min(committee.score, 0.6),
+                          ["'ỦY BAN NHÂN DÂN' read from its garbled letters before a unit word",
+                           *committee.reasons])
     return Correction(t, False, 0.3, ["no known authority phrase at the start"])
+
+
+# "uy ban <one garbled word> d?n" before a unit word: the people's committee.
+_PEOPLES_COMMITTEE = re.compile(r"u\S?\s*ban\s+(?:\S+\s*)?d\S{1,2}n(?=\s+(?:huyen|quan|thi\s*xa|thanh\s*pho|tinh"
+                                r"|xa|phuong|thi\s*tran)\b)")

@@ -220,7 +220,11 @@ _DATE_LINE = re.compile(
     r"(?:^|[\n\t])[^\n\t,]{2,60},\s*n[a-z]{1,2}y\s*\S{1,3}\s*th[a-z]{1,3}g?\s*\S{1,3}\s*n[a-z]{1,2}m\s*\S{2,6}[^\n\t]*")
 _SIGNATURE_TITLE = re.compile(r"^\s*(?:kt\.?|tm\.?|tl\.?|q\.?)?\s*(?:pho\s*)?(?:chu\s*tich|giam\s*doc|truong)\b")
 # "TM." / "KT." / "TL." / "Q." before the authority, also as OCR misreads them ("1M.", "IM,").
-_AUTH_PREFIX = re.compile(r"^\s*(?:tm|kt|tl|q|[1il|][mt])\s*[.:,]\s*")
+_AUTH_PREFIX = re.compile(r"^[\W_]*(?:tm|kt|tl|q|[1il|][mt])\s*[.:,\-]\s*")
+
+
+_AUTHORITY_HEAD = re.compile(r"^[\W_]*(?:(?:tm|kt|[1il|][mt])[\W_]{1,3})?(?:uy\s*ban\b|so\s*(?:tai|nong)\s*ng"
+                             r"|van\s*phong\s*dang|chi\s*nhanh\s*van)")
 
 
 def _upper_share(text: str) -> float:
@@ -263,14 +267,22 @@ def authority(ctx: ExtractContext) -> list[Candidate]:
     """The authority's name: the upper-case rows under the place/date line, TM./KT. prefixes dropped."""
     stream = ctx.stream
     m = _DATE_LINE.search(stream.folded)
-    if not m:
-        return []
-    date_lines = {li for li, _, _ in stream.span(m.start(), m.end()).pieces}
-    if not date_lines:
-        return []
-    x0 = min(stream.lines[li].bbox()[0] for li in date_lines)
-    x1 = max(stream.lines[li].bbox()[2] for li in date_lines)
-    date_row = max(stream.row_of_line[li] for li in date_lines)
+    date_lines = {li for li, _, _ in stream.span(m.start(), m.end()).pieces} if m else set()
+    if date_lines:
+        x0 = min(stream.lines[li].bbox()[0] for li in date_lines)
+        x1 = max(stream.lines[li].bbox()[2] for li in date_lines)
+        date_row = max(stream.row_of_line[li] for li in date_lines)
+    else:
+        # The date line is garbled beyond recognition: the signature block's own head
+        # ("TM. ỦY BAN NHÂN DÂN ...", "SỞ TÀI NGUYÊN ..."), the lowest one on the page.
+        heads = [i for i in range(len(stream.lines)) if _AUTHORITY_HEAD.match(stream.line_folded(i))
+                 and _upper_share(stream.lines[i].text) >= 0.8]
+        if not heads:
+            return []
+        head = max(heads, key=lambda i: stream.lines[i].bbox()[1])
+        hx0, _, hx1, _ = stream.lines[head].bbox()
+        x0, x1 = hx0 - 0.2 * (hx1 - hx0), hx1 + 0.2 * (hx1 - hx0)
+        date_row = stream.row_of_line[head] - 1
     parts: list[tuple[int, int]] = []  # (line index, first char) of authority rows
     row = date_row + 1
     while True:

@@ -109,3 +109,15 @@ def test_a_surname_that_is_no_syllable_goes_to_the_one_surname_a_letter_away_for
     fixed = correct_name("WGUYỆN VĂN ĐỨC TRUNG")
     assert fixed.value == "NGUYỄN VĂN ĐỨC TRUNG" and fixed.changed and fixed.score <= 0.6
     assert correct_name("XYZQ VĂN AN").value == "XYZQ VĂN AN"  # nothing near: left as read
+
+
+def test_authority_unit_word_and_garbled_committee_name() -> None:
+    # Right after the head only a unit word can stand: its letters alone tell it.
+    office = correct_authority("VĂN PHÒNG ĐĂNG KÝ ĐẤT ĐAI TĨNH ĐẮK NÔNG")
+    assert office.value == "VĂN PHÒNG ĐĂNG KÝ ĐẤT ĐAI TỈNH ĐẮK NÔNG"
+    assert correct_authority("ỦY BAN NHÂN DÂN THI XA QUẢNG YÊN").value == "ỦY BAN NHÂN DÂN THỊ XÃ QUẢNG YÊN"
+    # "ỦY BAN <garbled> DÂN" before a unit word is the people's committee, at a review-level score.
+    fixed = correct_authority("ỦY BẠN NHÄNĐÂN HUYỆN SÔNG HINH")
+    assert fixed.value == "ỦY BAN NHÂN DÂN HUYỆN SÔNG HINH" and fixed.score <= 0.6
+    # Without a unit word after it, nothing is assumed.
+    assert correct_authority("ỦY BAN ABC DEF").value == "ỦY BAN ABC DEF"
