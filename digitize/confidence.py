@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -40,13 +41,48 @@ FEATURE_NAMES = (
     "long_value",
 )
 
+# The model's inputs: the candidate's signals, then the field prior (how often the engine gets
+# this kind of field right on the calibration set, as log-odds).  The prior lets the model
+# tell a sex read from "Ông"/"Bà" (nearly always right) from a handwritten registry number
+# (often wrong) when their reading signals look alike.
+MODEL_INPUTS = (*FEATURE_NAMES, "field_prior")
+PRIOR_SMOOTHING = 20.0  # samples' worth of the overall accuracy mixed into each field's prior
+
 # Signals whose direction is known: more character confidence, agreement, validity and evidence
 # can never lower a field's confidence; disagreement and invalidity can never raise it.  The fit
 # keeps these signs so that correlated signals (mean and minimum character confidence) cannot
 # produce a model that rewards a uniformly low OCR confidence.
 FEATURE_SIGNS: dict[str, int] = {
     "char_mean": 1, "char_min": 1, "agree": 1, "disagree": -1, "valid": 1, "invalid": -1, "evidence": 1,
+    "field_prior": 1,
 }
+
+
+def field_family(path: str) -> str:
+    """The kind of field a path names: indices dropped, list values kept whole
+    ('thua_dat[0].muc_dich_su_dung[1].ma' -> 'thua_dat[].muc_dich_su_dung')."""
+    family = re.sub(r"\[\d+\]", "[]", path)
+    first = family.find("[]")
+    second = family.find("[]", first + 2) if first >= 0 else -1
+    return family[:second] if second >= 0 else family
+
+
+def logit(p: float) -> float:
+    """log(p / (1 - p)), with p kept off 0 and 1."""
+    p = min(max(p, 1e-3), 1 - 1e-3)
+    return math.log(p / (1 - p))
+
+
+def fit_priors(families: list[str], correct: np.ndarray) -> tuple[dict[str, float], float]:
+    """Each field family's accuracy, smoothed toward the overall accuracy, and that overall accuracy."""
+    overall = float(np.mean(correct)) if len(correct) else 0.5
+    sums: dict[str, list[float]] = {}
+    for family, y in zip(families, correct, strict=True):
+        entry = sums.setdefault(family, [0.0, 0.0])
+        entry[0] += float(y)
+        entry[1] += 1.0
+    priors = {f: (right + PRIOR_SMOOTHING * overall) / (n + PRIOR_SMOOTHING) for f, (right, n) in sums.items()}
+    return priors, overall
 
 
 def features(c: Candidate) -> np.ndarray:
@@ -95,22 +131,35 @@ class Calibration:
     meta: dict[str, object]
     map_scores: tuple[float, ...] = ()
     map_values: tuple[float, ...] = ()
+    priors: dict[str, float] | None = None  # field family -> accuracy (weights then cover MODEL_INPUTS)
+    default_prior: float = 0.5
 
-    def score(self, x: np.ndarray) -> float:
-        z = float(np.dot(self.weights, x))
+    def inputs(self, x: np.ndarray, family: str | None = None) -> np.ndarray:
+        """The model's input vector: the signals, plus the field prior when the model has one."""
+        if len(self.weights) == len(x):
+            return x
+        prior = (self.priors or {}).get(family or "", self.default_prior)
+        return np.append(x, logit(prior))
+
+    def score(self, x: np.ndarray, family: str | None = None) -> float:
+        z = float(np.dot(self.weights, self.inputs(x, family)))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
-    def predict(self, x: np.ndarray) -> float:
-        p = self.score(x)
+    def predict(self, x: np.ndarray, family: str | None = None) -> float:
+        p = self.score(x, family)
         if self.map_scores:
             p = float(np.interp(p, self.map_scores, self.map_values))
         return p
 
     def to_json(self) -> str:
-        data: dict[str, object] = {"features": list(FEATURE_NAMES), "weights": [float(w) for w in self.weights]}
+        names = MODEL_INPUTS if self.priors is not None else FEATURE_NAMES
+        data: dict[str, object] = {"features": list(names), "weights": [float(w) for w in self.weights]}
         if self.map_scores:
             data["isotonic"] = {"scores": [round(v, 6) for v in self.map_scores],
                                 "values": [round(v, 6) for v in self.map_values]}
+        if self.priors is not None:
+            data["field_priors"] = {"default": round(self.default_prior, 6),
+                                    **{k: round(v, 6) for k, v in sorted(self.priors.items())}}
         data["meta"] = self.meta
         return json.dumps(data, ensure_ascii=False, indent=1)
 
@@ -121,7 +170,12 @@ def fit_isotonic(scores: np.ndarray, correct: np.ndarray) -> tuple[tuple[float, 
     order = np.argsort(scores, kind="stable")
     blocks: list[list[float]] = []  # [sum correct, count, lowest score, highest score]
     for s, y in zip(scores[order], correct[order], strict=True):
-        blocks.append([float(y), 1.0, float(s), float(s)])
+        if blocks and blocks[-1][3] == float(s):
+            # Tied scores are one point of the curve: pooled, whatever order they came in.
+            blocks[-1][0] += float(y)
+            blocks[-1][1] += 1.0
+        else:
+            blocks.append([float(y), 1.0, float(s), float(s)])
         while len(blocks) > 1 and blocks[-2][0] / blocks[-2][1] >= blocks[-1][0] / blocks[-1][1]:
             last = blocks.pop()
             prev = blocks[-1]
@@ -156,7 +210,8 @@ def fit_calibration(x: np.ndarray, y: np.ndarray, l2: float = 1e-2, iterations: 
     and the rest refitted, until every constrained weight has its sign (an active-set fit)."""
     penalty = np.full(x.shape[1], l2)
     penalty[0] = 0.0
-    signs = np.array([FEATURE_SIGNS.get(name, 0) for name in FEATURE_NAMES], float)
+    names = MODEL_INPUTS if x.shape[1] == len(MODEL_INPUTS) else FEATURE_NAMES
+    signs = np.array([FEATURE_SIGNS.get(name, 0) for name in names], float)
     free = np.ones(x.shape[1], bool)
     while True:
         w = _fit_logistic(x, y, penalty, free, iterations)
@@ -174,11 +229,15 @@ def load_calibration(path: str) -> Calibration | None:
     if not p.is_file():
         return None
     data = json.loads(p.read_text(encoding="utf-8"))
-    if tuple(data.get("features", ())) != FEATURE_NAMES:
+    names = tuple(data.get("features", ()))
+    if names not in (FEATURE_NAMES, MODEL_INPUTS) or (names == MODEL_INPUTS) != ("field_priors" in data):
         return None  # fitted for another feature set: fall back rather than mis-score
     iso = data.get("isotonic") or {}
+    table = dict(data.get("field_priors") or {})
+    default = float(table.pop("default", 0.5))
     return Calibration(np.asarray(data["weights"], float), dict(data.get("meta", {})),
-                       tuple(iso.get("scores", ())), tuple(iso.get("values", ())))
+                       tuple(iso.get("scores", ())), tuple(iso.get("values", ())),
+                       {k: float(v) for k, v in table.items()} if names == MODEL_INPUTS else None, default)
 
 
 def calibration_path(settings: Settings) -> str:
@@ -190,4 +249,4 @@ def field_confidence(c: Candidate, settings: Settings) -> float:
     model = load_calibration(calibration_path(settings))
     if model is None:
         return heuristic_confidence(c)
-    return model.predict(features(c))
+    return model.predict(features(c), field_family(c.path))

@@ -17,15 +17,26 @@ import click
 import numpy as np
 
 from digitize.bench.metrics import expected_calibration_error, flatten_record, values_match
-from digitize.confidence import FEATURE_NAMES, Calibration, fit_calibration, fit_isotonic
+from digitize.confidence import (
+    FEATURE_NAMES,
+    MODEL_INPUTS,
+    Calibration,
+    field_family,
+    fit_calibration,
+    fit_isotonic,
+    fit_priors,
+    logit,
+)
 from digitize.config import Settings
 from digitize.ocr.models import models_dir
 
 CALIBRATION_SEED = 913_2025  # distinct from every benchmark set's seed
 
 
-def samples_from(results: list[dict[str, Any]], truths: list[Any]) -> tuple[np.ndarray, np.ndarray]:
-    """(signals, correct) for every returned field that carries a value."""
+def samples_from(results: list[dict[str, Any]], truths: list[Any],
+                 families: list[str] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(signals, correct) for every returned field that carries a value; each field's family
+    (:func:`digitize.confidence.field_family`) is appended to ``families`` when given."""
     xs: list[list[float]] = []
     ys: list[float] = []
     for result, truth in zip(results, truths, strict=True):
@@ -41,6 +52,8 @@ def samples_from(results: list[dict[str, Any]], truths: list[Any]) -> tuple[np.n
             correct = f["path"] in expected and values_match(f["value"], expected[f["path"]])
             xs.append(list(f["signals"]))
             ys.append(1.0 if correct else 0.0)
+            if families is not None:
+                families.append(field_family(f["path"]))
     if not xs:
         return np.zeros((0, len(FEATURE_NAMES))), np.zeros(0)
     return np.asarray(xs, float), np.asarray(ys, float)
@@ -49,21 +62,31 @@ def samples_from(results: list[dict[str, Any]], truths: list[Any]) -> tuple[np.n
 HELD_OUT_SPLITS = 10  # the held-out ECE is averaged over this many random 70/30 splits
 
 
-def fit_model(x: np.ndarray, y: np.ndarray) -> Calibration:
-    """Logistic model on the signals, then an isotonic map of its scores."""
-    weights = fit_calibration(x, y)
-    raw = Calibration(weights, {})
-    scores = np.array([raw.score(v) for v in x])
+def fit_model(x: np.ndarray, y: np.ndarray, families: list[str] | None = None) -> Calibration:
+    """Logistic model on the signals (and, given the fields' families, their priors), then an
+    isotonic map of its scores."""
+    if families is None:
+        weights = fit_calibration(x, y)
+        raw = Calibration(weights, {})
+        scores = np.array([raw.score(v) for v in x])
+        centres, values = fit_isotonic(scores, y)
+        return Calibration(weights, {}, centres, values)
+    priors, overall = fit_priors(families, y)
+    full = np.column_stack([x, [logit(priors[f]) for f in families]])
+    weights = fit_calibration(full, y)
+    raw = Calibration(weights, {}, priors=priors, default_prior=overall)
+    scores = np.array([raw.score(v, f) for v, f in zip(x, families, strict=True)])
     centres, values = fit_isotonic(scores, y)
-    return Calibration(weights, {}, centres, values)
+    return Calibration(weights, {}, centres, values, priors, overall)
 
 
-def _held_out_ece(x: np.ndarray, y: np.ndarray, seed: int) -> float:
+def _held_out_ece(x: np.ndarray, y: np.ndarray, families: list[str], seed: int) -> float:
+    """ECE on 30 % of the fields of a model (priors included) fitted on the other 70 %."""
     order = np.random.default_rng(seed).permutation(len(y))
     split = int(0.7 * len(y))
     train, held = order[:split], order[split:]
-    model = fit_model(x[train], y[train])
-    ece = expected_calibration_error([model.predict(v) for v in x[held]], list(y[held] > 0.5))
+    model = fit_model(x[train], y[train], [families[i] for i in train])
+    ece = expected_calibration_error([model.predict(x[i], families[i]) for i in held], list(y[held] > 0.5))
     return float("nan") if ece is None else ece
 
 
@@ -88,9 +111,10 @@ def calibrate_command(jobs: int, set_dir: Path | None, data_dir: Path, output: P
         if not cache.is_file():
             raise click.ClickException(f"no saved samples at {cache}: run without --reuse-samples first")
         saved = np.load(cache, allow_pickle=False)
-        if tuple(str(n) for n in saved["features"]) != FEATURE_NAMES:
+        if tuple(str(n) for n in saved["features"]) != FEATURE_NAMES or "families" not in saved:
             raise click.ClickException("the saved samples were taken with other signals: run without --reuse-samples")
         x, y, set_name = saved["x"], saved["y"], str(saved["set"])
+        families = [str(f) for f in saved["families"]]
     else:
         settings = Settings.load()
         if set_dir is None:
@@ -100,18 +124,21 @@ def calibrate_command(jobs: int, set_dir: Path | None, data_dir: Path, output: P
             raise click.ClickException(f"no images with ground truth in {set_dir}")
         click.echo(f"calibrate: running {len(items)} images with {jobs} worker(s)", err=True)
         results, _ = run_variant(MAIN_VARIANT, [it.image for it in items], settings, jobs)
-        x, y = samples_from(results, [it.truth for it in items])
+        families = []
+        x, y = samples_from(results, [it.truth for it in items], families)
         set_name = set_dir.name
         data_dir.mkdir(parents=True, exist_ok=True)
-        np.savez(cache, x=x, y=y, features=np.array(FEATURE_NAMES), set=np.array(set_name))
+        np.savez(cache, x=x, y=y, features=np.array(FEATURE_NAMES), families=np.array(families),
+                 set=np.array(set_name))
     if len(y) < 50 or y.min() == y.max():
         raise click.ClickException(f"too few or one-sided samples to calibrate ({len(y)})")
-    held_ece = float(np.mean([_held_out_ece(x, y, seed) for seed in range(HELD_OUT_SPLITS)]))
-    model = fit_model(x, y)  # the stored model uses every sample
+    held_ece = float(np.mean([_held_out_ece(x, y, families, seed) for seed in range(HELD_OUT_SPLITS)]))
+    model = fit_model(x, y, families)  # the stored model uses every sample
     model = Calibration(model.weights, {
         "fitted": time.strftime("%Y-%m-%d %H:%M"), "samples": len(y), "accuracy": float(y.mean()),
         "held_out_ece": held_ece, "held_out_splits": HELD_OUT_SPLITS, "set": set_name,
-    }, model.map_scores, model.map_values)
+        "inputs": list(MODEL_INPUTS),
+    }, model.map_scores, model.map_values, model.priors, model.default_prior)
     target = output or models_dir() / "calibration.json"
     target.write_text(model.to_json(), encoding="utf-8")
     click.echo(f"calibrate: {len(y)} fields ({y.mean():.1%} right), held-out ECE {held_ece:.3f}; wrote {target}")

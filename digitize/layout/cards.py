@@ -1083,6 +1083,12 @@ def _check_values(cands: dict[str, Candidate], ctx: ExtractContext) -> None:
                         other.invalidate("disagrees with the ID number's structure")
             elif result.ok is True:
                 number.confirm("ID number structure agrees with the birth date and sex")
+                # Read separately, the number's century/sex digit and birth-year digits
+                # confirm the printed values (the year far more strongly than the sex).
+                if birth is not None and birth_year is not None and not _from_code(birth):
+                    birth.confirm("its year agrees with the ID number")
+                if sex is not None and isinstance(sex.value, str) and not _from_code(sex):
+                    sex.confirm("agrees with the ID number's sex digit")
         elif len(digits) == 9:
             if doc_type != "cmnd":
                 number.invalidate("a 9-digit CMND number on a CCCD / Căn cước card")
