@@ -107,15 +107,24 @@ def template_candidates(ctx: ExtractContext) -> tuple[list[Candidate], list[Fiel
 
 # -- 2. second reading ---------------------------------------------------------------------
 
-def value_crop_lines(stream: TextStream, span: Span, widen_chars: float = 0.6) -> list[Line]:
-    """One pseudo-line per piece of ``span``: the value's part of its line, a little wider."""
+def value_crop_lines(stream: TextStream, span: Span, widen_chars: float = 0.6,
+                     widen_left: float | None = None) -> list[Line]:
+    """One pseudo-line per piece of ``span``: the value's part of its line, a little wider
+    (``widen_left`` characters on the left when given, else ``widen_chars``)."""
+    left = widen_chars if widen_left is None else widen_left
     pieces: list[Line] = []
     for li, a, b in span.pieces:
         line = stream.lines[li]
         n = max(len(line.text), 1)
         pieces.append(Line(text=line.text[a:b],
-                           polygon=piece_polygon(line, max(0.0, a - widen_chars), min(float(n), b + widen_chars))))
+                           polygon=piece_polygon(line, max(0.0, a - left), min(float(n), b + widen_chars))))
     return pieces
+
+
+# Values printed in a handwriting-like hand after a printed label: the hand is wider than
+# the label's print, so a crop placed by character proportions starts too far right and
+# cuts the first characters.  Their normalisers skip label residue, so the crop starts wider.
+WIDE_LEFT_NORMALIZERS = {"registry": 4.0, "serial": 2.0}
 
 
 def _alt_value(candidate: Candidate, alt_text: str) -> Normalized | None:
@@ -150,10 +159,15 @@ def _same_but_marks(a: Any, b: Any) -> bool:
 
 
 def _same_but_leading_zeros(first: Any, second: Any) -> bool:
-    """True when ``first`` is ``second`` with zeros in front ('05483...' against '5483...')."""
-    if not isinstance(first, str) or not isinstance(second, str) or first == second:
+    """True when ``second`` is ``first`` without its first characters, zeros or prefix letters
+    ('05483...' against '5483...', 'CS91991' against '91991'): what a digit reader whose crop
+    started a little late gives."""
+    if not isinstance(first, str) or not isinstance(second, str) or first == second or not second:
         return False
-    return first.startswith("0") and first.lstrip("0") == second.lstrip("0")
+    if not first.endswith(second):
+        return False
+    dropped = first[: len(first) - len(second)]
+    return all(c == "0" or c.isalpha() for c in dropped)
 
 
 def second_reading(ctx: ExtractContext, candidates: list[Candidate], backend: OcrBackend) -> None:
@@ -164,7 +178,8 @@ def second_reading(ctx: ExtractContext, candidates: list[Candidate], backend: Oc
     for cand in candidates:
         if cand.kind not in batches or cand.span is None or cand.source != "ocr" or cand.status is not None:
             continue
-        crops = value_crop_lines(ctx.stream, cand.span)
+        crops = value_crop_lines(ctx.stream, cand.span,
+                                 widen_left=WIDE_LEFT_NORMALIZERS.get(cand.normalizer or ""))
         if crops:
             batches[cand.kind].append((cand, crops))
     for kind, items in batches.items():

@@ -297,7 +297,7 @@ def _origin(raw: str) -> Normalized | None:
                       min(score, 1.0 if origin else 0.7))
 
 
-_OLD_REGISTRY = re.compile(r"[0-9][0-9A-Za-zĐđ./\-\s]*[0-9A-Za-zĐđ]")
+_OLD_REGISTRY = re.compile(r"[0-9][0-9A-Za-zĐđÐ./\-\s]*[0-9A-Za-zĐđÐ]")
 
 
 def _registry(raw: str) -> Normalized | None:
@@ -324,7 +324,9 @@ def _registry(raw: str) -> Normalized | None:
     return Normalized(value, reasons, 0.8)
 
 
-_OLD_BOOK = re.compile(r"(?P<n>\d+)[.,]?QSD[DĐđ]/(?P<decision>\d+)/Q[DĐđ]-(?P<body>UBND|UB)", re.IGNORECASE)
+# The fixed words as OCR breaks them: dots between their letters ('.Q.SDĐ'), a doubled 'Đ'.
+_OLD_BOOK = re.compile(r"(?P<n>\d+)[.,]?Q\.?S\.?D\.?[DĐđÐ]{1,2}\.?/(?P<decision>\d+)/Q[DĐđÐ]{1,2}-?(?P<body>UBND|UB)",
+                       re.IGNORECASE)
 
 
 def _code12(raw: str) -> Normalized | None:

@@ -58,3 +58,16 @@ def test_a_leading_zero_the_digit_reader_dropped_is_not_taken() -> None:
     assert _same_but_leading_zeros("05483QSDĐ/550/QĐ-UB", "5483QSDĐ/550/QĐ-UB")
     assert not _same_but_leading_zeros("5483", "05483")
     assert not _same_but_leading_zeros("05483", "05488")
+
+
+def test_a_registry_prefix_the_digit_reader_dropped_is_not_taken() -> None:
+    from digitize.layout.extract import _same_but_leading_zeros
+
+    assert _same_but_leading_zeros("CS91991", "91991")
+    assert not _same_but_leading_zeros("CS91991", "191991")
+    assert not _same_but_leading_zeros("7264.QS", "4QSDĐ/2630/QĐ-UB")
+
+
+def test_old_book_numbers_with_dotted_or_doubled_letters() -> None:
+    value = _registry("04642 .Q.SDĐ/1459/QĐÐ-UB")
+    assert value is not None and value.value == "04642QSDĐ/1459/QĐ-UB"
