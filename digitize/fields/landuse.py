@@ -474,6 +474,9 @@ def parse_use_term(text: str) -> UseTerm | None:
         years = int(m.group(1))
     until = _UNTIL_YEAR.search(f_terms)
     until_year = int(until.group(1)) if until and not den else None
+    bare = re.fullmatch(r"((?:19|20)\d\d)", f_terms.strip())
+    if bare and not den:
+        until_year = int(bare.group(1))  # a parcel table's term column gives the end year alone
     if not lau_dai and den is None and years is None and until_year is None:
         return None
     reasons = []

@@ -261,11 +261,38 @@ def _land_uses(raw: str) -> Normalized | None:
     return Normalized(value, code_reasons + vocab_reasons + reasons, min(score, vocab_score))
 
 
+# "Riêng: 949,8 m², chung: không m²" (2009/2014 apartments): two areas, each a number or "không".
+_SHARED_FORM = re.compile(r"^\W*rieng\W{0,3}(?P<own>[\d.,]+|khong)\s*m\S?\W{0,3}chung\W{0,3}"
+                          r"(?P<shared>[\d.,]+|khong)\s*m\S?\W*$")
+# 'Sử dụng riêng' at the start of a value, whatever OCR did to its letters.
+_FORM_HEAD = re.compile(r"^\W*s\S?\s*d\S{1,3}ng\s+(?P<which>rieng|chung)(?![a-z])")
+
+
 def _use_form(raw: str) -> Normalized | None:
+    """Hình thức sử dụng: a closed set of wordings ('Sử dụng riêng', 'Sử dụng chung', or the
+    apartment form 'Riêng: … m², chung: … m²'), so the printed words are put right and text
+    that ran on from the next item is dropped; the areas are kept as read."""
     corrected = _vocab_text(raw)
     if corrected is None:
         return None
     text, reasons, score = corrected
+    folded = _folded_chars(text).lower()
+    shared = _SHARED_FORM.match(folded)
+    if shared is not None:
+        own, common = (text[shared.start(g):shared.end(g)] for g in ("own", "shared"))
+        own = "không" if own.lower().startswith(("khong", "không")) else own
+        common = "không" if common.lower().startswith(("khong", "không")) else common
+        value = f"Riêng: {own} m², chung: {common} m²"
+        if value != text:
+            reasons = [*reasons, "apartment use form written as printed ('m²', 'không')"]
+        return Normalized(value, reasons, score)
+    head = _FORM_HEAD.match(folded)
+    if head is not None and not re.search(r"\bva\s+s\S?\s*d", folded):
+        value = "Sử dụng riêng" if head["which"] == "rieng" else "Sử dụng chung"
+        if value != text:
+            reasons = [*reasons, "use form is one of a closed set: its words put right"
+                       + (", text after it dropped" if len(folded) > head.end() + 2 else "")]
+        return Normalized(value, reasons, min(score, 0.9) if len(folded) > head.end() + 2 else score)
     match = landuse.parse_use_form(text)
     # The printed text is the value; the vocabulary match is evidence for it.
     return Normalized(text, reasons + (list(match.reasons) if match else ["use form not in the vocabulary"]),
@@ -282,6 +309,12 @@ def _use_term(raw: str) -> Normalized | None:
         return None
     text, reasons, score = corrected
     text = _SPACED_DATE.sub(lambda m: re.sub(r"\s+", "", m.group(0)), text)
+    # A table cell's stray marks: a rule or a letter before its year or date, a dot after it.
+    trimmed = re.sub(r"(?<=\d)(?:\s*[.,;:|]+|\s+[^\W\d_])$", "",
+                     re.sub(r"^(?:[^\w\s]+|[^\W\d_])\s*(?=\d)", "", text))
+    if trimmed != text and trimmed:
+        reasons = [*reasons, "stray marks around the term dropped"]
+        text = trimmed
     term = landuse.parse_use_term(text)
     return Normalized(text, reasons + (list(term.reasons) if term else ["term not recognised"]),
                       min(score, 1.0 if term else 0.6))

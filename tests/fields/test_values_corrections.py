@@ -71,3 +71,30 @@ def test_a_registry_prefix_the_digit_reader_dropped_is_not_taken() -> None:
 def test_old_book_numbers_with_dotted_or_doubled_letters() -> None:
     value = _registry("04642 .Q.SDĐ/1459/QĐÐ-UB")
     assert value is not None and value.value == "04642QSDĐ/1459/QĐ-UB"
+
+
+def test_use_form_is_a_closed_set() -> None:
+    from digitize.layout.values import normalize
+
+    def value(text: str) -> object:
+        result = normalize("use_form", text)
+        return None if result is None else result.value
+
+    assert value("Riêng: 198,0 mỶ, chung: không m?") == "Riêng: 198,0 m², chung: không m²"
+    assert value("Sử đụng chung") == "Sử dụng chung"
+    assert value("Sử dụng riêng. : 9 Ngưỡng gốc sử dụng: Nhà nước giao đất") == "Sử dụng riêng"
+    assert value("Sử dụng riêng và sử dụng chung") == "Sử dụng riêng và sử dụng chung"
+    assert value("S dụng Hằng. ) Địa ch: Số 3M") == "S dụng Hằng. ) Địa ch: Số 3M"  # not told: as read
+
+
+def test_use_term_cells_lose_stray_marks_and_a_bare_year_is_the_end_year() -> None:
+    from digitize.fields.landuse import parse_use_term
+    from digitize.layout.values import normalize
+
+    for text, expected in (("| 2049", "2049"), ("2072.", "2072"), ("R 17/03/2052", "17/03/2052"),
+                           ("Đến năm 2073 k", "Đến năm 2073"), ("Lâu dài", "Lâu dài")):
+        result = normalize("use_term", text)
+        assert result is not None and result.value == expected, text
+    term = parse_use_term("2049")
+    assert term is not None and term.den_nam == 2049
+    assert parse_use_term("12") is None
