@@ -202,3 +202,17 @@ def test_a_parcel_table_is_read_when_ocr_garbles_the_parcel_header() -> None:
     assert fields["thua_dat[1].dien_tich"].value == 773.7
     assert fields["thua_dat[1].so_to_ban_do"].value == "47"
     assert fields["thua_dat[1].hinh_thuc_su_dung"].value == "Sử dụng riêng"  # printed once above the table
+
+
+def test_the_parcel_area_reading_the_land_uses_add_up_to_is_kept() -> None:
+    from digitize.layout.candidate import Candidate
+    from digitize.layout.gcn import _area_reading_that_adds_up
+
+    total = Candidate(path="thua_dat[0].dien_tich", value=146.5, raw="446,5 m²", span=None, kind="digits",
+                      alternatives=[446.5])
+    _area_reading_that_adds_up(total, [223.0, 223.5])
+    assert total.value == 446.5 and total.alternatives == [146.5]
+    kept = Candidate(path="thua_dat[0].dien_tich", value=300.0, raw="300", span=None, kind="digits",
+                     alternatives=[500.0])
+    _area_reading_that_adds_up(kept, [120.0, 100.0])  # neither adds up: left as it is
+    assert kept.value == 300.0

@@ -125,6 +125,13 @@ def value_crop_lines(stream: TextStream, span: Span, widen_chars: float = 0.6,
 # the label's print, so a crop placed by character proportions starts too far right and
 # cuts the first characters.  Their normalisers skip label residue, so the crop starts wider.
 WIDE_LEFT_NORMALIZERS = {"registry": 4.0, "serial": 2.0}
+# Numbers after a label on the same line ("Diện tích: 446,5 m²") lose their first digit to a
+# crop placed by proportions; every digit normaliser skips a label's last letters and colon.
+DIGITS_WIDEN_LEFT = 2.0
+
+
+def kind_is_digits(candidate: Candidate) -> bool:
+    return candidate.kind == "digits"
 
 
 def _alt_value(candidate: Candidate, alt_text: str) -> Normalized | None:
@@ -178,8 +185,9 @@ def second_reading(ctx: ExtractContext, candidates: list[Candidate], backend: Oc
     for cand in candidates:
         if cand.kind not in batches or cand.span is None or cand.source != "ocr" or cand.status is not None:
             continue
-        crops = value_crop_lines(ctx.stream, cand.span,
-                                 widen_left=WIDE_LEFT_NORMALIZERS.get(cand.normalizer or ""))
+        widen_left = WIDE_LEFT_NORMALIZERS.get(cand.normalizer or "", DIGITS_WIDEN_LEFT if kind_is_digits(cand)
+                                               else None)
+        crops = value_crop_lines(ctx.stream, cand.span, widen_left=widen_left)
         if crops:
             batches[cand.kind].append((cand, crops))
     for kind, items in batches.items():

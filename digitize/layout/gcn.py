@@ -547,6 +547,8 @@ def gcn_checks(cands: dict[str, Candidate], ctx: ExtractContext) -> None:
         if uses is None or not isinstance(uses.value, list):
             continue
         parts = [u.get("dien_tich") for u in uses.value if isinstance(u, dict)]
+        if total is not None and parts and all(p is not None for p in parts):
+            _area_reading_that_adds_up(total, parts)
         if total is not None and len(parts) > 1 and all(p is not None for p in parts):
             result = validate.check_area_sum(total.value, parts)
             _apply(total, result)
@@ -570,6 +572,20 @@ def gcn_checks(cands: dict[str, Candidate], ctx: ExtractContext) -> None:
                 year.confirm("agrees with the ID number's birth year")
         elif len(str(cand.value)) == 9:
             _apply(cand, validate.check_cmnd(cand.value))
+
+
+def _area_reading_that_adds_up(total: Candidate, parts: list[object]) -> None:
+    """Of the two readers' parcel areas, the one the land-use areas add up to."""
+    if total.value is None or not total.alternatives:
+        return
+    if validate.check_area_sum(total.value, parts).ok is not False:
+        return
+    for alternative in total.alternatives:
+        if validate.check_area_sum(alternative, parts).ok is True:
+            total.alternatives = [total.value, *[a for a in total.alternatives if a != alternative]]
+            total.value = alternative
+            total.reasons.append("the other reader's area is the one the land-use areas add up to")
+            return
 
 
 def qr_region_box(ctx: ExtractContext, fraction_x: float, fraction_y: float,
