@@ -216,3 +216,20 @@ def test_the_parcel_area_reading_the_land_uses_add_up_to_is_kept() -> None:
                      alternatives=[500.0])
     _area_reading_that_adds_up(kept, [120.0, 100.0])  # neither adds up: left as it is
     assert kept.value == 300.0
+
+
+def test_label_residue_in_a_widened_digit_crop_is_skipped() -> None:
+    from digitize.layout.candidate import Candidate
+    from digitize.layout.extract import _alt_value
+
+    def alt(raw: str, reading: str, normalizer: str = "number_string") -> object:
+        cand = Candidate(path="thua_dat[0].so_thua", value=raw, raw=raw, span=None, kind="digits",
+                         normalizer=normalizer)
+        value = _alt_value(cand, reading)
+        return None if value is None else value.value
+
+    assert alt("471", "6:471；") == "471"  # "số:" read as "6:" by the digit reader
+    assert alt("66", "6: 66;") == "66"
+    assert alt("CS73369", "n: CS 73369", "registry") == "CS73369"
+    assert alt("CS73369", "CS 73369", "registry") == "CS73369"  # a prefix is no residue
+    assert alt("471", "471") == "471"

@@ -15,6 +15,8 @@
 
 from __future__ import annotations
 
+import re
+
 import time
 from dataclasses import replace
 from typing import Any
@@ -143,6 +145,13 @@ def _alt_value(candidate: Candidate, alt_text: str) -> Normalized | None:
     if not alt_text or candidate.normalizer is None:
         return None
     if candidate.kind == "digits" or not isinstance(candidate.value, str) or not candidate.raw:
+        # The crop starts a little before the value: what is left of the label ("ố: ", read
+        # "6: " by a digit reader) goes, when the rest still reads as a value.
+        residue = _LABEL_RESIDUE.match(alt_text)
+        if residue is not None:
+            rest = normalize(candidate.normalizer, alt_text[residue.end():])
+            if rest is not None:
+                return rest
         return normalize(candidate.normalizer, alt_text)
     from rapidfuzz import fuzz
 
@@ -155,6 +164,9 @@ def _alt_value(candidate: Candidate, alt_text: str) -> Normalized | None:
     while b < len(alt_text) and not alt_text[b].isspace():
         b += 1
     return normalize(candidate.normalizer, alt_text[a:b])
+
+
+_LABEL_RESIDUE = re.compile(r"^(?:\S{0,3}?:\s*|\S\s+)(?=\S)")  # "ố: ", "h: ", ": " or one stray mark
 
 
 def _same_but_marks(a: Any, b: Any) -> bool:
