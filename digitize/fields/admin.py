@@ -640,3 +640,35 @@ def correct_unit_name(text: str, level: str = "province") -> Correction:
         return Correction(t, False, 0.3, [f"{level} name not in the gazetteer and no unique near name"])
     return Correction(case(names[best[0][1]][0]), True, 0.75,
                       [f"{level} name: 1 letter corrected to the only near gazetteer name (OCR)"])
+
+
+def correct_unit_within(text: str, level: str, province: str, district: str | None = None) -> Correction:
+    """A district (``level`` 'district') or commune ('ward') name checked against the units of
+    its own province (district), a list of a few dozen names instead of the country's
+    thousands: one letter away from exactly one of them ('Kuân Trường' in Nam Định) is that
+    one.  Names of fewer than four letters, or near several units, are left as read."""
+    t = clean_text(text)
+    g = _gazetteer()
+    if not t or g is None:
+        return Correction(t, False, 0.0, ["gazetteer unavailable"] if t else ["empty text"])
+    pks = g.province_index.get(_key(province), [])
+    if len(set(pks)) != 1:
+        return Correction(t, False, 0.5, ["province not known: the unit is not checked"])
+    pk = pks[0]
+    if level == "district":
+        units = {dd["districtShort"] for dd in g.districts.get(pk, {}).values()}
+    else:
+        dks = g.district_index.get(pk, {}).get(_key(district or ""), [])
+        if len(set(dks)) != 1:
+            return Correction(t, False, 0.5, ["district not known: the commune is not checked"])
+        units = {w["wardShort"] for w in g.wards.get((pk, dks[0]), {}).values()}
+    k = _key(t)
+    if any(_key(u) == k for u in units):
+        return Correction(t, False, 1.0, [])
+    if len(k) < 4:
+        return Correction(t, False, 0.5, [f"{level} name not among the units of its province"])
+    close = [u for u in units if Levenshtein.distance(_key(u), k, score_cutoff=2) <= 1]
+    if len(close) != 1:
+        return Correction(t, False, 0.4, [f"{level} name not among the units of its province"])
+    value = close[0].upper() if t.isupper() else close[0]
+    return Correction(value, True, 0.75, [f"{level} name: one letter from the only such unit of its province"])

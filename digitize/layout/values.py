@@ -452,6 +452,7 @@ def _correct_units(text: str) -> tuple[str, list[str], float]:
         return text, [], 1.0
     reasons: list[str] = []
     score = 1.0
+    names: dict[str, tuple[int, str, str, str]] = {}  # level -> (part index, lead, prefix, name)
     positional = ["province", "district", "ward"]
     for k in range(len(parts) - 1, max(-1, len(parts) - 4), -1):
         part = parts[k]
@@ -472,6 +473,24 @@ def _correct_units(text: str) -> tuple[str, list[str], float]:
             parts[k] = f"{lead}{prefix}{fixed.value}"
             reasons.extend(fixed.reasons)
             score = min(score, fixed.score)
+        names[level] = (k, lead, prefix, parts[k][len(lead) + len(prefix):].strip())
+    # Below the province, a name one letter off is checked against its own province's units.
+    province, district = names.get("province"), names.get("district")
+    if province is not None:
+        from digitize.fields.admin import correct_unit_within
+
+        for level, parent in (("district", None), ("ward", district)):
+            entry = names.get(level)
+            if entry is None or (level == "ward" and parent is None):
+                continue
+            k, lead, prefix, name = entry
+            fixed = correct_unit_within(name, level, province[3], parent[3] if parent else None)
+            if fixed.changed:
+                parts[k] = f"{lead}{prefix}{fixed.value}"
+                names[level] = (k, lead, prefix, fixed.value)
+                district = names.get("district")
+                reasons.extend(fixed.reasons)
+                score = min(score, fixed.score)
     return ",".join(parts), reasons, score
 
 
@@ -494,6 +513,24 @@ _HAMLET_WORDS = {"to dan pho": "tổ dân phố", "khu pho": "khu phố", "thon"
                  "khoi": "khối", "buon": "buôn", "lang": "làng", "to": "tổ"}
 _HAMLET_WORD = re.compile(r"(?:^|,\s*)(" + "|".join(
     r"\s*".join(w.split()) for w in sorted(_HAMLET_WORDS, key=len, reverse=True)) + r")(?=\s+\S)")
+
+
+def _fix_first_hamlet_word(text: str) -> tuple[str, bool]:
+    """An address's first word one letter from a hamlet word of the same length, before a name or
+    number ("Xám An Hạ" -> "Xóm An Hạ"): only a hamlet word opens an address there."""
+    m = re.match(r"(\S{3,5})(\s+)(?=[^\W_])", text)
+    if m is None or not m.group(1)[:1].isupper():
+        return text, False
+    word = m.group(1)
+    folded = _folded_chars(word).lower()
+    if folded in _HAMLET_WORDS:
+        return text, False
+    close = [w for w in _HAMLET_WORDS if " " not in w and len(w) == len(folded)
+             and sum(a != b for a, b in zip(w, folded, strict=True)) == 1]
+    if len(close) != 1:
+        return text, False
+    canonical = _HAMLET_WORDS[close[0]]
+    return canonical[:1].upper() + canonical[1:] + text[len(word):], True
 
 
 def _fix_unit_words(text: str) -> tuple[str, bool]:
@@ -537,6 +574,9 @@ def _card_place(raw: str) -> Normalized | None:
     text, fixed = _fix_unit_words(text)
     if fixed:
         reasons.append("unit words (xã, huyện, tỉnh...) spelled with their diacritics")
+    text, hamlet = _fix_first_hamlet_word(text)
+    if hamlet:
+        reasons.append("the address's first word is the hamlet word one letter away")
     corrected, unit_reasons, score = _correct_units(text)
     if reasons:
         score = min(score, 0.9)

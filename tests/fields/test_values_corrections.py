@@ -98,3 +98,25 @@ def test_use_term_cells_lose_stray_marks_and_a_bare_year_is_the_end_year() -> No
     term = parse_use_term("2049")
     assert term is not None and term.den_nam == 2049
     assert parse_use_term("12") is None
+
+
+def test_units_one_letter_off_are_checked_within_their_province() -> None:
+    from digitize.fields.admin import correct_unit_within, gazetteer_available
+
+    if not gazetteer_available():
+        import pytest
+
+        pytest.skip("vietnamadminunits data not installed")
+    fixed = _card_place("Ấp Ninh Đồng, xã Xuân Trường, huyện Kuân Trường, tỉnh Nam Định")
+    assert fixed is not None and fixed.value == "Ấp Ninh Đồng, xã Xuân Trường, huyện Xuân Trường, tỉnh Nam Định"
+    assert correct_unit_within("Kuân Trường", "district", "Nam Định").value == "Xuân Trường"
+    # the same slip in another province, where no district is that close, is left as read
+    assert not correct_unit_within("Kuân Trường", "district", "Cà Mau").changed
+    assert not correct_unit_within("Xuân Trường", "district", "Nam Định").changed
+
+
+def test_an_address_opening_one_letter_from_a_hamlet_word() -> None:
+    fixed = _card_place("Xám An Hạ, xã Ngọc Sơn, thành phố Hải Dương, tỉnh Hải Dương")
+    assert fixed is not None and str(fixed.value).startswith("Xóm An Hạ,")
+    kept = _card_place("Lạc Thái, xã Nghi Phương, huyện Nghi Lộc, tỉnh Nghệ An")
+    assert kept is not None and str(kept.value).startswith("Lạc Thái,")
