@@ -139,3 +139,21 @@ def test_printed_frame_is_not_the_page_edge() -> None:
     diag = float(np.hypot(*ph.image.shape[:2]))
     err = np.max(np.hypot(*(order_corners(quad) - order_corners(ph.corners)).T)) / diag
     assert err < 0.01
+
+
+def test_two_page_outlines_side_by_side_are_taken_as_one_spread() -> None:
+    from digitize.preprocess.crop import QuadCandidate, choose_candidate
+
+    def cand(quad: list[list[float]], score: float, area: float) -> QuadCandidate:
+        return QuadCandidate(np.array(quad, float), score, 1.0, 1.0, area, "edges", 14.0)
+
+    # An open certificate whose whole outline was not found: its two pages' printed frames.
+    left = cand([[71, 96], [460, 84], [477, 651], [88, 662]], 0.54, 0.30)
+    right = cand([[521, 82], [910, 71], [928, 638], [538, 650]], 0.53, 0.30)
+    chosen = choose_candidate([left, right])
+    assert chosen.cue == "facing-pages"
+    assert np.allclose(chosen.quad, [[71, 96], [910, 71], [928, 638], [88, 662]])
+    # Two ID cards (landscape) one above the other are not a spread.
+    top = cand([[100, 100], [500, 100], [500, 352], [100, 352]], 0.9, 0.2)
+    bottom = cand([[100, 380], [500, 380], [500, 632], [100, 632]], 0.88, 0.2)
+    assert choose_candidate([top, bottom]).cue == "edges"
