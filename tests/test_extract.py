@@ -233,3 +233,15 @@ def test_label_residue_in_a_widened_digit_crop_is_skipped() -> None:
     assert alt("CS73369", "n: CS 73369", "registry") == "CS73369"
     assert alt("CS73369", "CS 73369", "registry") == "CS73369"  # a prefix is no residue
     assert alt("471", "471") == "471"
+
+
+def test_a_chip_card_front_with_a_garbled_title_classifies_by_its_labels() -> None:
+    text = "\n".join([
+        "CỘNG HÒA XÃ HỘI CHÚ NGHĨA VIỆT NAM", "SOCIALIST REPUBLIC OF VIET NAM", "CƯỚC £:ÔNG DÂN",
+        "Số/:wo.", "Họ và tên ¿ Ôul narne:", "LÊ QUỐC HẢI", "Ngày sinh ; Dae® of bi»: 15/02/2004",
+        "Giới nh : sex Nam", "Quốc tịch / Na@6ooas: Việt Nafm", "Quả quán / Đoce ý oxy:",
+    ])
+    from digitize.fields.normalize import fold
+
+    result = classify_text(fold(text))
+    assert result.doc_type == DocType.CCCD_MAT_TRUOC and result.page_role == "mat_truoc"

@@ -62,7 +62,7 @@ _EVIDENCE: dict[DocType, list[tuple[str, float]]] = {
         (r"can cuoc cong dan", 6.0),
         (r"citizen identity card", 3.0),
         (r"c[o0]\s*g[a-z]{1,3}\s*tr?[a-z]{0,2}\s*den", 2.0),
-        (r"(?<![a-z])que\s*quan", 1.5),
+        (r"(?<![a-z])qu[a-z]{0,2}\s*qu[a-z]n(?![a-z])", 1.5),
         (r"place\s*o[a-z]?\s*origin", 1.5),
         (r"(?<![a-z])n[a-z]{0,2}\s*th[a-z]{1,3}ng\s*tr?u(?![a-z])", 1.5),
         (r"(?<![a-z])h[o0]\s*v[ao]\s*t[eo]n", 1.0),
@@ -112,8 +112,22 @@ _EVIDENCE: dict[DocType, list[tuple[str, float]]] = {
         (r"(?<![a-z])dan\s*toc", 1.0),
         (r"can cuoc", -2.0),
         (r"(?<![a-z])[i1t]?\s*[do0]vnm", -4.0),
+        # English labels belong to the chip cards, never to the CMND
+        (r"full\s*name|date\s*o[a-z]?\s*birth|(?<![a-z])sex(?![a-z])|nationality", -2.0),
     ],
 }
+
+# Labels every chip-card front carries (CCCD 2021 and Căn cước 2024; the old CMND has none of
+# them), so a front whose title is garbled still tells itself from a certificate or a back.
+_CARD_FRONT_COMMON = [
+    (r"(?<![a-z])gi[a-z]{1,2}i\s*t[iy]nh", 1.0),
+    (r"(?<![a-z])qu[a-z]{1,2}c\s*t[iy]ch", 1.0),
+    (r"(?<![a-z])ngay\s*s[iy]nh", 0.5),
+    (r"date\s*o[a-z]?\s*b[a-z]{2,5}", 1.0),
+    (r"(?<![a-z])sex(?![a-z])", 0.5),
+    (r"(?<![a-z])nation[a-z]{0,6}", 0.5),
+]
+_CARD_FRONTS = (DocType.CCCD_MAT_TRUOC, DocType.CAN_CUOC_2024_MAT_TRUOC)
 
 _GCN_COMMON = [
     (r"giay chung nhan", 2.0),
@@ -173,6 +187,8 @@ def _scores(folded: str, approximate: bool) -> dict[DocType, float]:
     scores: dict[DocType, float] = {}
     for doc_type, rules in _EVIDENCE.items():
         score = _score(folded, rules, approximate)
+        if doc_type in _CARD_FRONTS:
+            score += _score(folded, _CARD_FRONT_COMMON, approximate=False)
         scores[doc_type] = score + gcn_base if doc_type.is_certificate else score - gcn_base
     return scores
 
