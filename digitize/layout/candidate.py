@@ -38,6 +38,7 @@ class Candidate:
     alternatives: list[Any] = field(default_factory=list)
     source: str = "ocr"  # "ocr", "mrz", "qr": where the value came from
     readers: int = 1  # how many independent readings support the value
+    line_groups: list[list[int]] | None = None  # stream lines of each row of a multi-row code (MRZ)
 
     def invalidate(self, reason: str) -> None:
         self.valid = False

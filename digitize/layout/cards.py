@@ -774,10 +774,19 @@ def card_mrz(ctx: ExtractContext) -> list[Candidate]:
     indices = [i for g in chosen for i in g]
     start = min(stream.line_start[i] for i in indices)
     span = Span(start, start, "\n".join(texts), [(i, 0, len(stream.lines[i].text)) for i in indices])
-    cand = Candidate(path="mrz", value=card.value, raw="\n".join(clean_text(t) for t in texts), span=span,
-                     kind="none", char_confidences=stream.char_confidences(span),
-                     reasons=list(dict.fromkeys(card.reasons)), source="mrz" if card.valid else "ocr",
-                     evidence=1.0 if card.name_known else 0.7)
+    cand = Candidate(path="mrz", value=None, raw="\n".join(clean_text(t) for t in texts), span=span,
+                     kind="none", char_confidences=stream.char_confidences(span), line_groups=chosen)
+    set_mrz_reading(cand, card)
+    return [cand]
+
+
+def set_mrz_reading(cand: Candidate, card: CardMrz, reader_note: str | None = None) -> None:
+    """``cand`` (the ``mrz`` candidate) takes ``card``'s value and verdict."""
+    cand.value = card.value
+    cand.reasons = list(dict.fromkeys([*([reader_note] if reader_note else []), *card.reasons]))
+    cand.source = "mrz" if card.valid else "ocr"
+    cand.evidence = 1.0 if card.name_known else 0.7
+    cand.valid = None
     if card.valid:
         cand.confirm("MRZ check digits agree")
         if card.repaired:
@@ -788,7 +797,35 @@ def card_mrz(ctx: ExtractContext) -> list[Candidate]:
         cand.invalidate("MRZ check digits disagree: not used to fill or correct fields")
     if not card.name_known:
         cand.reasons.append("MRZ name line has words outside the name vocabulary (no check digit covers it)")
-    return [cand]
+
+
+def reread_mrz(cand: Candidate, readings: list[list[str]]) -> bool:
+    """The second reader's rows of an MRZ whose first reading fails its check digits: taken when
+    they check out (the check digits are the proof).  Returns whether they were taken."""
+    if cand.valid is not False or len(readings) != 3:
+        return False
+    second = [" ".join(parts) for parts in readings]
+    first = cand.raw.split("\n")
+    if len(first) != 3:
+        first = second
+    # Each row from either reader: the check digits judge the first two rows, the name
+    # vocabulary the third (no check digit covers it).
+    best: tuple[tuple[int, int, int], CardMrz, list[str]] | None = None
+    for picks in product((0, 1), repeat=3):
+        rows = [(first, second)[k][row] for row, k in enumerate(picks)]
+        card = read_mrz(rows[0], rows[1], rows[2])
+        if card is None or not card.valid:
+            continue
+        rank = (int(card.name_known), int(not card.repaired), -sum(picks))
+        if best is None or rank > best[0]:
+            best = (rank, card, rows)
+    if best is None:
+        return False
+    _, card, rows = best
+    cand.raw = "\n".join(rows)
+    set_mrz_reading(cand, card, "MRZ read again by the second reader (the first reading failed its check digits)")
+    cand.readers += 1
+    return True
 
 
 # -- QR --------------------------------------------------------------------------------------------

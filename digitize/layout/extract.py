@@ -188,12 +188,32 @@ def _same_but_leading_zeros(first: Any, second: Any) -> bool:
     return all(c == "0" or c.isalpha() for c in dropped)
 
 
+def _second_mrz_reading(ctx: ExtractContext, cand: Candidate, backend: OcrBackend) -> None:
+    """An MRZ the first reader got wrong, read again by the digit reader (PP-OCR reads the
+    OCR-B capitals, digits and '<' of the MRZ well), row by row."""
+    from digitize.layout.cards import reread_mrz
+
+    groups = cand.line_groups or []
+    flat = [ctx.stream.lines[i] for g in groups for i in g]
+    readings = iter(backend.reread(ctx.page, flat, "digits"))
+    rows: list[list[str]] = []
+    for g in groups:
+        parts = [next(readings) for _ in g]
+        if any(r is None for r in parts):
+            return
+        rows.append([r.text for r in parts if r is not None])
+    reread_mrz(cand, rows)
+
+
 def second_reading(ctx: ExtractContext, candidates: list[Candidate], backend: OcrBackend) -> None:
     """Re-read every OCR candidate's crop with the second reader of its kind; record agreement."""
     if ctx.page.image is None and backend.name != "fake":
         return
     batches: dict[str, list[tuple[Candidate, list[Line]]]] = {"digits": [], "text": []}
     for cand in candidates:
+        if cand.path == "mrz" and cand.valid is False and cand.line_groups:
+            _second_mrz_reading(ctx, cand, backend)
+            continue
         if cand.kind not in batches or cand.span is None or cand.source != "ocr" or cand.status is not None:
             continue
         widen_left = WIDE_LEFT_NORMALIZERS.get(cand.normalizer or "", DIGITS_WIDEN_LEFT if kind_is_digits(cand)

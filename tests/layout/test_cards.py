@@ -395,3 +395,19 @@ def test_mrz_expiry_misread_twice_is_repaired_by_the_renewal_rule() -> None:
     assert card.value == "\n".join(truth)
     # The other fit (check digit 6 misread, expiry 2020 at age 25) predates every card with an MRZ.
     assert card.lines[1][8:14] == "350613"
+
+
+def test_an_mrz_failing_its_checks_takes_the_second_readers_rows_that_check_out() -> None:
+    from digitize.layout.candidate import Candidate
+    from digitize.layout.cards import reread_mrz
+
+    truth = ("IDVNM0848570707035084857070<<1", "8404073M2404071VNM<<<<<<<<<<<6", "NGUYEN<<DUY<PHONG<<<<<<<<<<<<<")
+    first = ("IDVNM0848570707035084857070<<1", "8404073M2404071VNM<<<<<<<<<<<8", truth[2])  # composite misread
+    cand = Candidate(path="mrz", value="\n".join(first), raw="\n".join(first), span=None, kind="none", valid=False)
+    # The second reader gets rows 1-2 right but garbles the name: each row from the better reader.
+    assert reread_mrz(cand, [[truth[0]], [truth[1]], ["GYEN<<DU<PHNG<<<<<<<<<<<<<<<<<"]])
+    assert cand.value == "\n".join(truth) and cand.valid is True and cand.source == "mrz"
+    # Rows that do not check out change nothing.
+    other = Candidate(path="mrz", value="\n".join(first), raw="\n".join(first), span=None, kind="none", valid=False)
+    assert not reread_mrz(other, [[first[0]], ["8404073M2404071VNM<<<<<<<<<<<9"], [truth[2]]])
+    assert other.valid is False
