@@ -173,9 +173,10 @@ def card_number(ctx: ExtractContext) -> list[Candidate]:
     if len(found) > 1:
         return []  # several numbers and no label: never guess
     if label_span is not None and clean_text(label_span.text):
+        # The second reader gets the row to read; unreadable when it cannot either.
         return [Candidate(path="so_dinh_danh", value=None, raw=clean_text(label_span.text), span=label_span,
-                          kind="digits", status=FieldStatus.UNREADABLE,
-                          reasons=["label found but the number could not be read"])]
+                          kind="digits", normalizer="id_number", char_confidences=stream.char_confidences(label_span),
+                          reasons=["label found but the first reader's number is not a valid one"])]
     return []
 
 
