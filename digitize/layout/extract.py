@@ -117,7 +117,7 @@ def value_crop_lines(stream: TextStream, span: Span, widen_chars: float = 0.6,
     for li, a, b in span.pieces:
         line = stream.lines[li]
         n = max(len(line.text), 1)
-        pieces.append(Line(text=line.text[a:b],
+        pieces.append(Line(text=line.text[a:b], engine=line.engine,
                            polygon=piece_polygon(line, max(0.0, a - left), min(float(n), b + widen_chars))))
     return pieces
 

@@ -8,6 +8,7 @@ Tesseract's, is the ``text`` re-reader whose agreement feeds confidence.
 
 from __future__ import annotations
 
+import re
 import time
 
 import numpy as np
@@ -89,6 +90,31 @@ class _DetectingBackend(OcrBackend):
         return results
 
 
+WEAK_LINE = 0.85  # reading quality below which a line is read by the second recogniser too
+BETTER_LINE = 0.15  # how much better the second reading must look to replace the first
+
+
+_EDGE_MARKS = "()[]{}.,:;!?\"'“”‘’-–—_…"
+_NUMBER_TOKEN = re.compile(r"^\d+(?:[.,/\-]\d+)*$")
+_ABBREVIATION = re.compile(r"^[A-ZĐ]{2,6}\.?$|^m[2²]$")
+
+
+def reading_quality(text: str, confidence: float) -> float:
+    """How much a line reads like Vietnamese print: the share of its tokens that are valid
+    syllables, numbers or abbreviations (garbage such as '2Ø.' or '0à):' is neither), with
+    the recogniser's confidence.  A line of digits and marks only scores 1: the digit
+    reader's business, not arbitrated."""
+    from digitize.fields.vietnamese import is_valid_syllable
+
+    tokens = [t.strip(_EDGE_MARKS) for t in text.split()]
+    tokens = [t for t in tokens if t]
+    words = [t for t in tokens if not _NUMBER_TOKEN.match(t)]
+    if not words:
+        return 1.0
+    good = sum(1 for t in tokens if _NUMBER_TOKEN.match(t) or _ABBREVIATION.match(t) or is_valid_syllable(t))
+    return 0.7 * good / len(tokens) + 0.3 * confidence
+
+
 class DefaultBackend(_DetectingBackend):
     """PP-OCRv4 DB detection -> Tesseract ``vie`` (LSTM, line mode) per line crop."""
 
@@ -113,13 +139,49 @@ class DefaultBackend(_DetectingBackend):
     def read_page(self, page: Page) -> list[Line]:
         lines = self.detect(page)
         out: list[Line] = []
-        for line, crop in zip(lines, line_crops(page, lines), strict=True):
+        crops = line_crops(page, lines)
+        for line, crop in zip(lines, crops, strict=True):
             text, conf, chars = self.reader.read(crop)
             if not text:
                 continue
             out.append(line.model_copy(update={"text": text, "confidence": conf, "char_confidences": chars,
                                                "engine": "tesseract"}))
+        return self._arbitrate(page, out)
+
+    def _arbitrate(self, page: Page, lines: list[Line]) -> list[Line]:
+        """Lines Tesseract reads badly (handwriting on old forms, blur) are read by asterocr too,
+        and the reading that looks more like Vietnamese wins; the other is kept as an alternative."""
+        if self.text_reader is None:
+            return lines
+        weak = [i for i, ln in enumerate(lines) if reading_quality(ln.text, ln.confidence) < WEAK_LINE]
+        if not weak:
+            return lines
+        readings = super().reread(page, [lines[i] for i in weak], "text")
+        out = list(lines)
+        for i, alt in zip(weak, readings, strict=True):
+            if alt is None or not alt.text:
+                continue
+            first = lines[i]
+            if reading_quality(alt.text, alt.confidence) < reading_quality(first.text, first.confidence) + BETTER_LINE:
+                continue
+            kept = Reading(engine=first.engine, text=first.text, confidence=first.confidence,
+                           char_confidences=first.char_confidences)
+            out[i] = first.model_copy(update={"text": alt.text, "confidence": alt.confidence,
+                                              "char_confidences": alt.char_confidences, "engine": alt.engine,
+                                              "alternatives": [*first.alternatives, kept]})
         return out
+
+    def reread(self, page: Page, lines: list[Line], kind: TextKind) -> list[Reading | None]:
+        if kind != "text" or not any(ln.engine == "asterocr" for ln in lines):
+            return super().reread(page, lines, kind)
+        # A line asterocr already read is read again by Tesseract: the second reading must come
+        # from the other recogniser to count as independent evidence.
+        results = super().reread(page, lines, kind)
+        for k, (line, crop) in enumerate(zip(lines, line_crops(page, lines), strict=True)):
+            if line.engine == "asterocr" and crop.size:
+                text, conf, chars = self.reader.read(crop)
+                results[k] = Reading(engine="tesseract", text=text, confidence=conf, char_confidences=chars)
+        return results
 
     def model_info(self) -> dict[str, str]:
         return {"detector": "PP-OCRv4 det (onnx)", "recogniser": f"tesseract {self.reader.lang}",
