@@ -245,3 +245,22 @@ def test_a_chip_card_front_with_a_garbled_title_classifies_by_its_labels() -> No
 
     result = classify_text(fold(text))
     assert result.doc_type == DocType.CCCD_MAT_TRUOC and result.page_role == "mat_truoc"
+
+
+def test_place_of_issue_checked_against_the_authority() -> None:
+    from digitize.layout.candidate import Candidate
+    from digitize.layout.gcn import _place_of_issue_against_authority
+
+    def cands(place: str) -> dict[str, Candidate]:
+        return {"noi_cap": Candidate(path="noi_cap", value=place, raw=place, span=None),
+                "co_quan_cap": Candidate(path="co_quan_cap", value="ỦY BAN NHÂN DÂN HUYỆN AN LÃO", raw="", span=None)}
+
+    misread = cands("An Lá")
+    _place_of_issue_against_authority(misread)
+    assert misread["noi_cap"].value == "An Lão" and misread["noi_cap"].alternatives == ["An Lá"]
+    same = cands("An Lão")
+    _place_of_issue_against_authority(same)
+    assert same["noi_cap"].valid is True
+    other = cands("Hải Phòng")  # a known place the authority does not name: left alone
+    _place_of_issue_against_authority(other)
+    assert other["noi_cap"].value == "Hải Phòng" and other["noi_cap"].valid is None

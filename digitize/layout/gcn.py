@@ -35,7 +35,8 @@ _ID_PAPER = re.compile(
     r"(?P<kind>can\s*cuoc\s*cong\s*dan|can\s*cuoc|cccd|cmnd|cmt|giay\s*cmnd|chung\s*minh\s*nhan\s*dan"
     r"|so\s*dinh\s*danh(?:\s*ca\s*nhan)?|ho\s*chieu)\s*(?:so)?\s*:?\s*(?P<value>[0-9oOilI][0-9oOilI .]{7,16}[0-9oOilI])"
 )
-_ADDRESS = re.compile(r"dia\s*chi(?:\s*thuong\s*tru)?\s*:?\s*")
+# "Địa chỉ thường trú:" also as OCR garbles its last words ("Địa chỉ tường rú:."): up to the colon.
+_ADDRESS = re.compile(r"dia\s*chi(?:\s*thuong\s*tru|[^:\n\t]{0,14}:)?\s*[:.]*\s*")
 _SECTION_END = re.compile(
     r"\n\s*(?:ii|2)\s*[.)]\s*(?:thua|thong\s*tin)|duoc\s*quyen\s*su\s*dung|\n\s*[a-z]{2}\s?\d{6,8}\s*(?:\n|$)"
     r"|\n\s*thua\s*(?:\n|dat\s*so)"
@@ -538,6 +539,7 @@ def gcn_checks(cands: dict[str, Candidate], ctx: ExtractContext) -> None:
     issued = cands.get("ngay_cap")
     if issued is not None and issued.value is not None:
         _apply(issued, validate.check_issue_date(issued.value))
+    _place_of_issue_against_authority(cands)
     registry = cands.get("so_vao_so")
     if registry is not None and registry.value is not None:
         _apply(registry, validate.check_registry_number(registry.value))
@@ -572,6 +574,34 @@ def gcn_checks(cands: dict[str, Candidate], ctx: ExtractContext) -> None:
                 year.confirm("agrees with the ID number's birth year")
         elif len(str(cand.value)) == 9:
             _apply(cand, validate.check_cmnd(cand.value))
+
+
+def _place_of_issue_against_authority(cands: dict[str, Candidate]) -> None:
+    """The date line's place is, on district-issued certificates, the place the authority names
+    ("ỦY BAN NHÂN DÂN HUYỆN AN LÃO" above "An Lão, ngày ..."): agreement confirms it, and a
+    place missing from the gazetteer within two letters of it is that place."""
+    from digitize.fields.admin import correct_unit_name
+    from digitize.layout.values import authority_place
+
+    place, authority = cands.get("noi_cap"), cands.get("co_quan_cap")
+    if place is None or authority is None or not isinstance(place.value, str) \
+            or not isinstance(authority.value, str):
+        return
+    named = authority_place(authority.value)
+    if named is None:
+        return
+    named = " ".join(w[:1] + w[1:].lower() for w in named.split())
+    if fold(place.value) == fold(named):
+        place.confirm("the issuing authority names the same place")
+        return
+    known = any(correct_unit_name(place.value, level).score >= 1.0 for level in ("province", "district"))
+    from rapidfuzz.distance import Levenshtein
+
+    if not known and Levenshtein.distance(fold(place.value), fold(named), score_cutoff=3) <= 2:
+        place.alternatives.append(place.value)
+        place.value = named
+        place.evidence = min(place.evidence, 0.7)
+        place.reasons.append("place not in the gazetteer: the one the issuing authority names")
 
 
 def _area_reading_that_adds_up(total: Candidate, parts: list[object]) -> None:

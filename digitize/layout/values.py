@@ -85,7 +85,7 @@ def _place(raw: str) -> Normalized | None:
         if fixed.changed:
             return Normalized(fixed.value, [*fixed.reasons, f"place name corrected to the {level} gazetteer"],
                               fixed.score)
-    return Normalized(text, ["place name not in the gazetteer"], 0.8)
+    return Normalized(text, ["place name not in the gazetteer"], 0.6)
 
 
 def _name(raw: str) -> Normalized | None:
@@ -114,6 +114,12 @@ def _authority(raw: str) -> Normalized | None:
             reasons.extend(f"place of the authority: {why}" for why in place.reasons)
             score = min(score, place.score)
     return Normalized(value, reasons, score)
+
+
+def authority_place(authority: str) -> str | None:
+    """The place an authority names after its unit word ('... HUYỆN AN LÃO' -> 'AN LÃO')."""
+    m = _AUTHORITY_PLACE.search(authority)
+    return m["place"].strip() if m else None
 
 
 # "... HUYỆN AN LÃO" / "... TỈNH TUYÊN QUANG": the place after the last unit word of an authority.
