@@ -798,6 +798,14 @@ def set_mrz_reading(cand: Candidate, card: CardMrz, reader_note: str | None = No
         cand.invalidate("MRZ check digits disagree: not used to fill or correct fields")
     if not card.name_known:
         cand.reasons.append("MRZ name line has words outside the name vocabulary (no check digit covers it)")
+        if cand.status is None:
+            cand.status = FieldStatus.NEEDS_REVIEW  # the one row no check digit vouches for
+
+
+def _name_row_settled(cand: Candidate) -> None:
+    """The QR code vouches for the MRZ name row: review is no longer needed on its account."""
+    if cand.status == FieldStatus.NEEDS_REVIEW and PROBABLE not in cand.reasons:
+        cand.status = None
 
 
 def reread_mrz(cand: Candidate, readings: list[list[str]]) -> bool:
@@ -1031,11 +1039,13 @@ def _mrz_from_qr(cands: dict[str, Candidate], parsed: dict[str, Any]) -> None:
     if lines[2] == expected:
         cand.reasons.append("MRZ name line agrees with the QR code")
         cand.readers += 1
+        _name_row_settled(cand)
     elif _close_text(lines[2].replace("<", " "), expected.replace("<", " "), 80.0):
         cand.value = "\n".join([lines[0], lines[1], expected])
         cand.evidence = 1.0
         cand.reasons = [r for r in cand.reasons if "outside the name vocabulary" not in r]
         cand.reasons.append("MRZ name line corrected from the QR code (OCR misread letters)")
+        _name_row_settled(cand)
     else:
         cand.reasons.append("MRZ name line differs from the QR code's name")
         cand.evidence = min(cand.evidence, 0.5)
