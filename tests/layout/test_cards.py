@@ -411,3 +411,15 @@ def test_an_mrz_failing_its_checks_takes_the_second_readers_rows_that_check_out(
     other = Candidate(path="mrz", value="\n".join(first), raw="\n".join(first), span=None, kind="none", valid=False)
     assert not reread_mrz(other, [[first[0]], ["8404073M2404071VNM<<<<<<<<<<<9"], [truth[2]]])
     assert other.valid is False
+
+
+def test_an_mrz_name_row_with_unknown_words_goes_to_review() -> None:
+    from digitize.layout.candidate import Candidate
+    from digitize.layout.cards import set_mrz_reading
+
+    card = read_mrz("IDVNM1492866015004149286601<<9", "4910154F<<<<<<<VNM<<<<<<<<<<<8",
+                    "NGUYEN<<DIEU<HOOOA<<<<<<<<<<<<")
+    assert card is not None and card.valid and not card.name_known
+    cand = Candidate(path="mrz", value=None, raw="", span=None, kind="none")
+    set_mrz_reading(cand, card)
+    assert cand.valid is True and cand.status == FieldStatus.NEEDS_REVIEW
