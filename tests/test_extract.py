@@ -264,3 +264,32 @@ def test_place_of_issue_checked_against_the_authority() -> None:
     other = cands("Hải Phòng")  # a known place the authority does not name: left alone
     _place_of_issue_against_authority(other)
     assert other["noi_cap"].value == "Hải Phòng" and other["noi_cap"].valid is None
+
+
+def test_a_number_only_the_colour_image_shows_is_read_there_and_reviewed() -> None:
+    import numpy as np
+
+    from digitize.layout.candidate import Candidate
+    from digitize.layout.extract import _colour_ink_page, _read_unread_digits_in_colour
+    from digitize.model import Reading
+
+    grey = np.full((40, 200, 3), 255, np.uint8)
+    colour = grey.copy()
+    colour[10:30, 20:180] = (40, 40, 220)  # red print: faded in the grey OCR image
+    page = Page(source=SourceInfo(path="mem.png"), image=grey, color_image=colour)
+    ink = _colour_ink_page(page)
+    assert ink is not None and ink.image is not None and int(ink.image[20, 100, 0]) == 40
+
+    class ColourReader:
+        name = "stub"
+
+        def reread(self, page: Page, lines: list, kind: str) -> list:
+            assert int(page.image[20, 100, 0]) == 40  # reads the colour ink, not the grey image
+            return [Reading(engine="ppocr_rec", text="0068349326") for _ in lines]
+
+    line = _line("SỐ 06834°32", 20, 10)
+    cand = Candidate(path="so_dinh_danh", value=None, raw="06834°32", span=None, kind="digits",
+                     normalizer="id_number")
+    ctx = type("Ctx", (), {"page": page})()
+    _read_unread_digits_in_colour(ctx, [(cand, [line])], ColourReader())  # type: ignore[arg-type]
+    assert cand.value == "068349326" and cand.status == FieldStatus.NEEDS_REVIEW

@@ -135,7 +135,7 @@ def kind_is_digits(candidate: Candidate) -> bool:
     return candidate.kind == "digits"
 
 
-def _alt_value(candidate: Candidate, alt_text: str) -> Normalized | None:
+def _alt_value(candidate: Candidate, alt_text: str, skip_leading: bool = False) -> Normalized | None:
     """The second reader's value, from its reading of the value's own (slightly wide) crop.
 
     Digit normalisers ignore a stray neighbouring character; text values are aligned to
@@ -151,7 +151,17 @@ def _alt_value(candidate: Candidate, alt_text: str) -> Normalized | None:
             rest = normalize(candidate.normalizer, alt_text[residue.end():])
             if rest is not None:
                 return rest
-        return normalize(candidate.normalizer, alt_text)
+        whole = normalize(candidate.normalizer, alt_text)
+        if whole is not None or candidate.kind != "digits" or not skip_leading:
+            return whole
+        # The crop starts two characters early: a label letter read as a digit ("SỐ" as "0")
+        # can make the number one digit too long; the value is what follows it.
+        for skip in (1, 2):
+            rest = normalize(candidate.normalizer, alt_text[skip:])
+            if rest is not None:
+                return Normalized(rest.value, [*rest.reasons, "a character before the number dropped"],
+                                  min(rest.score, 0.8))
+        return None
     from rapidfuzz import fuzz
 
     alignment = fuzz.partial_ratio_alignment(candidate.raw, alt_text)
@@ -205,6 +215,41 @@ def _second_mrz_reading(ctx: ExtractContext, cand: Candidate, backend: OcrBacken
     reread_mrz(cand, rows)
 
 
+def _colour_ink_page(page: Page) -> Page | None:
+    """The page as the reviewer's colour copy shows it, darkest channel per pixel: red and blue
+    ink stay dark (the OCR image's colour dropout fades red print, such as a CMND's number)."""
+    colour = page.color_image
+    if colour is None or page.image is None or colour.ndim != 3 or colour.shape[:2] != page.image.shape[:2]:
+        return None
+    darkest = colour.min(axis=2)
+    return page.model_copy(update={"image": np.dstack([darkest] * 3)})
+
+
+def _read_unread_digits_in_colour(ctx: ExtractContext, items: list[tuple[Candidate, list[Line]]],
+                                  backend: OcrBackend) -> None:
+    """Digit values neither reader could read from the OCR image, read from the colour ink."""
+    pending = [(cand, crops) for cand, crops in items if cand.value is None]
+    if not pending:
+        return
+    page = _colour_ink_page(ctx.page)
+    if page is None:
+        return
+    flat = [line for _, crops in pending for line in crops]
+    readings = iter(backend.reread(page, flat, "digits"))
+    for cand, crops in pending:
+        parts = [next(readings) for _ in crops]
+        if any(r is None for r in parts):
+            continue
+        alt = _alt_value(cand, " ".join(r.text for r in parts if r is not None), skip_leading=True)
+        if alt is not None:
+            cand.value = alt.value
+            cand.agree = False
+            cand.evidence = min(cand.evidence, alt.score)
+            cand.reasons.extend(["read by the digit reader from the colour image (red or faint print)",
+                                 *alt.reasons])
+            cand.status = FieldStatus.NEEDS_REVIEW  # one reading, nothing to confirm it
+
+
 def second_reading(ctx: ExtractContext, candidates: list[Candidate], backend: OcrBackend) -> None:
     """Re-read every OCR candidate's crop with the second reader of its kind; record agreement."""
     if ctx.page.image is None and backend.name != "fake":
@@ -236,7 +281,10 @@ def second_reading(ctx: ExtractContext, candidates: list[Candidate], backend: Oc
             if cand.value is None:
                 cand.value = alt.value
                 cand.agree = False  # one reader only: never as sure as two that agree
+                cand.evidence = min(cand.evidence, alt.score)
                 cand.reasons.append(f"only the second reader ({kind}) gives a valid value")
+                if kind == "digits":
+                    cand.status = FieldStatus.NEEDS_REVIEW  # one reading of a number: a reviewer checks it
             elif values_agree(cand.value, alt.value):
                 cand.agree = True
                 cand.readers += 1
@@ -256,6 +304,7 @@ def second_reading(ctx: ExtractContext, candidates: list[Candidate], backend: Oc
                     cand.value = alt.value
                 else:
                     cand.alternatives.append(alt.value)
+    _read_unread_digits_in_colour(ctx, batches["digits"], backend)
 
 
 # -- 4. fields ----------------------------------------------------------------------------------
