@@ -124,3 +124,18 @@ def test_field_prior_separates_fields_whose_signals_look_alike(tmp_path) -> None
     path.write_text(model.to_json(), encoding="utf-8")
     loaded = load_calibration(str(path))
     assert loaded is not None and abs(loaded.predict(x[0], "so_vao_so") - registry) < 1e-4
+
+
+def test_samples_leave_out_values_the_truth_does_not_model() -> None:
+    truth = GroundTruth(generator_version="t", seed=0, doc_type="gcn_2009_2014",  # type: ignore[arg-type]
+                        record={"so_phat_hanh": "DP 947330"})
+    sig = [0.0] * len(FEATURE_NAMES)
+    result = {"fields": [
+        {"path": "so_phat_hanh", "value": "DP 947330", "status": "extracted", "confidence": 0.9, "signals": sig},
+        {"path": "phap_nhan", "value": "Cá nhân", "status": "extracted", "confidence": 0.9, "signals": sig},
+        {"path": "chu_su_dung[0].vai_tro", "value": "Cá nhân", "status": "extracted", "confidence": 0.9,
+         "signals": sig},
+    ]}
+    families: list[str] = []
+    _, y = samples_from([result], [truth], families)
+    assert list(y) == [1.0] and families == ["so_phat_hanh"]

@@ -16,7 +16,7 @@ from typing import Any
 import click
 import numpy as np
 
-from digitize.bench.metrics import expected_calibration_error, flatten_record, values_match
+from digitize.bench.metrics import DERIVED_KEYS, expected_calibration_error, field_key, flatten_record, values_match
 from digitize.confidence import (
     FEATURE_NAMES,
     MODEL_INPUTS,
@@ -49,6 +49,8 @@ def samples_from(results: list[dict[str, Any]], truths: list[Any],
                 continue
             if f["status"] in ("not_found", "unreadable"):
                 continue
+            if field_key(f["path"]) in DERIVED_KEYS and f["path"] not in expected:
+                continue  # a value the generator's truth does not model: neither right nor wrong
             correct = f["path"] in expected and values_match(f["value"], expected[f["path"]])
             xs.append(list(f["signals"]))
             ys.append(1.0 if correct else 0.0)
@@ -115,6 +117,8 @@ def calibrate_command(jobs: int, set_dir: Path | None, data_dir: Path, output: P
             raise click.ClickException("the saved samples were taken with other signals: run without --reuse-samples")
         x, y, set_name = saved["x"], saved["y"], str(saved["set"])
         families = [str(f) for f in saved["families"]]
+        modelled = np.array([f not in DERIVED_KEYS for f in families], bool)
+        x, y, families = x[modelled], y[modelled], [f for f, keep in zip(families, modelled, strict=True) if keep]
     else:
         settings = Settings.load()
         if set_dir is None:
