@@ -105,11 +105,21 @@ def test_boxes_are_on_the_original_image() -> None:
 
 
 def test_low_character_confidence_needs_review() -> None:
+    # One reader at low character confidence, nothing to confirm it: a reviewer looks.  (Two
+    # independent readers agreeing is evidence the calibrated model weighs on its own.)
+    class OneReader(type(create_backend("fake", Settings()))):  # type: ignore[misc]
+        def reread(self, page: Page, lines: list[Line], kind: str) -> list[None]:
+            return [None for _ in lines]
+
     lines = [_line("a) Thửa đất số: 125, tờ bản đồ số: 12", 100, 100, conf=0.3)]
-    page = _page(lines)
-    fields = _fields(page)
+    template = template_for("gcn_2009_2014")
+    assert template is not None
+    fields = {f.path: f for f in extract_fields(_page(lines), template, OneReader(Settings()), Settings())}
     assert fields["thua_dat[0].so_thua"].status == FieldStatus.NEEDS_REVIEW
     assert fields["thua_dat[0].so_thua"].confidence < Settings().review_threshold
+    confident = [_line("a) Thửa đất số: 125, tờ bản đồ số: 12", 100, 100, conf=0.95)]
+    sure = {f.path: f for f in extract_fields(_page(confident), template, OneReader(Settings()), Settings())}
+    assert sure["thua_dat[0].so_thua"].confidence > fields["thua_dat[0].so_thua"].confidence
 
 
 def test_classify_generations() -> None:
