@@ -303,3 +303,11 @@ def test_a_number_only_the_colour_image_shows_is_read_there_and_reviewed() -> No
     ctx = type("Ctx", (), {"page": page})()
     _read_unread_digits_in_colour(ctx, [(cand, [line])], ColourReader())  # type: ignore[arg-type]
     assert cand.value == "068349326" and cand.status == FieldStatus.NEEDS_REVIEW
+
+
+def test_a_land_use_with_hang_nam_is_not_a_building_grade() -> None:
+    lines = [
+        _line("e) Thời hạn sử dụng: Đất ở: Lâu dài; Đất trồng cấp hằng năm khác: 27/01/2064", 100, 100),
+    ]
+    fields = _fields(_page(lines))
+    assert "tai_san[0].cap_hang" not in fields or fields["tai_san[0].cap_hang"].value is None

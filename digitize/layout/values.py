@@ -70,6 +70,20 @@ def _wrap(fn: Callable[[str], Any]) -> Callable[[str], Normalized | None]:
     return run
 
 
+_GLUED_MARK = re.compile(r"[%#$&@*^~§°?!£€¥](?=\d)|(?<=\d)[%#$&@*^~§°?£€¥](?=\d)")
+
+
+def _number_string(raw: str) -> Normalized | None:
+    """A parcel or map-sheet number; a mark glued to its digits ('%5' for '35') may be a digit
+    misread, so the value is weaker evidence."""
+    value = normalize_number_string(raw)
+    if value is None:
+        return None
+    if _GLUED_MARK.search(clean_text(raw)):
+        return Normalized(value, ["a mark glued to the number may be a misread digit"], 0.6)
+    return Normalized(value)
+
+
 def _place(raw: str) -> Normalized | None:
     """The place of the date line: a province or district name, checked against the gazetteer."""
     from digitize.fields.admin import correct_unit_name
@@ -271,7 +285,7 @@ def _land_uses(raw: str) -> Normalized | None:
 _SHARED_FORM = re.compile(r"^\W*rieng\W{0,3}(?P<own>[\d.,]+|khong)\s*m\S?\W{0,3}chung\W{0,3}"
                           r"(?P<shared>[\d.,]+|khong)\s*m\S?\W*$")
 # 'Sử dụng riêng' at the start of a value, whatever OCR did to its letters.
-_FORM_HEAD = re.compile(r"^\W*s\S?\s*d\S{1,3}ng\s+(?P<which>rieng|chung)(?![a-z])")
+_FORM_HEAD = re.compile(r"^\W*s\S?\s*d\S{1,3}ng\s+(?P<which>[rt]ieng|chung)(?![a-z])")  # 'tiếng': r misread
 
 
 def _use_form(raw: str) -> Normalized | None:
@@ -294,11 +308,13 @@ def _use_form(raw: str) -> Normalized | None:
         return Normalized(value, reasons, score)
     head = _FORM_HEAD.match(folded)
     if head is not None and not re.search(r"\bva\s+s\S?\s*d", folded):
-        value = "Sử dụng riêng" if head["which"] == "rieng" else "Sử dụng chung"
+        value = "Sử dụng chung" if head["which"] == "chung" else "Sử dụng riêng"
         if value != text:
             reasons = [*reasons, "use form is one of a closed set: its words put right"
                        + (", text after it dropped" if len(folded) > head.end() + 2 else "")]
-        return Normalized(value, reasons, min(score, 0.9) if len(folded) > head.end() + 2 else score)
+        if head["which"] == "tieng" or len(folded) > head.end() + 2:
+            score = min(score, 0.9)  # a letter put right, or text dropped: not quite as read
+        return Normalized(value, reasons, score)
     match = landuse.parse_use_form(text)
     # The printed text is the value; the vocabulary match is evidence for it.
     return Normalized(text, reasons + (list(match.reasons) if match else ["use form not in the vocabulary"]),
@@ -741,7 +757,7 @@ NORMALIZERS: dict[str, Callable[[str], Normalized | None]] = {
     "area": _wrap(normalize_area),
     "serial": _wrap(normalize_serial),
     "registry": _registry,
-    "number_string": _wrap(normalize_number_string),
+    "number_string": _number_string,
     "land_use": _land_uses,
     "use_form": _use_form,
     "use_term": _use_term,

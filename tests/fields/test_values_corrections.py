@@ -120,3 +120,19 @@ def test_an_address_opening_one_letter_from_a_hamlet_word() -> None:
     assert fixed is not None and str(fixed.value).startswith("Xóm An Hạ,")
     kept = _card_place("Lạc Thái, xã Nghi Phương, huyện Nghi Lộc, tỉnh Nghệ An")
     assert kept is not None and str(kept.value).startswith("Lạc Thái,")
+
+
+def test_a_mark_glued_to_a_parcel_number_weakens_it() -> None:
+    from digitize.layout.values import normalize
+
+    glued = normalize("number_string", "%5")
+    assert glued is not None and glued.value == "5" and glued.score < 0.85
+    plain = normalize("number_string", "125,")
+    assert plain is not None and plain.value == "125" and plain.score == 1.0
+
+
+def test_use_form_with_its_r_misread_as_t() -> None:
+    from digitize.layout.values import normalize
+
+    fixed = normalize("use_form", "Sử đụng tiếng")
+    assert fixed is not None and fixed.value == "Sử dụng riêng" and fixed.score <= 0.9
