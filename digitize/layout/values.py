@@ -107,8 +107,25 @@ def _name(raw: str) -> Normalized | None:
     if not text:
         return None
     text = text.strip(" .,;:")
+    text, recased = _one_case(text)
     correction = correct_name(text)
-    return Normalized(correction.value, list(correction.reasons), correction.score)
+    reasons = list(correction.reasons) + (["name written in one case, as printed"] if recased else [])
+    return Normalized(correction.value, reasons, correction.score)
+
+
+def _one_case(name: str) -> tuple[str, bool]:
+    """A name is printed in capitals or in title case, never both: 'PHAN Minh OANH' is OCR's
+    case error, put right to the case most of its words have."""
+    words = name.split()
+    upper = sum(1 for w in words if w.isupper() and len(w) > 1)
+    title = sum(1 for w in words if w[:1].isupper() and not w.isupper() and len(w) > 1)
+    if not upper or not title or len(words) < 2:
+        return name, False
+    if upper > title:
+        return " ".join(w.upper() for w in words), True
+    if title > upper:
+        return " ".join(w[:1] + w[1:].lower() for w in words), True
+    return name, False
 
 
 def _authority(raw: str) -> Normalized | None:
@@ -537,6 +554,10 @@ _HAMLET_WORD = re.compile(r"(?:^|,\s*)(" + "|".join(
     r"\s*".join(w.split()) for w in sorted(_HAMLET_WORDS, key=len, reverse=True)) + r")(?=\s+\S)")
 
 
+# "Ấp Cầu Hà. xã Khánh Bình": a dot before a unit word is OCR's reading of the comma.
+_PART_DOT = re.compile(r"(?<=[^\W\d_])\s*\.\s+(?=(?:xã|phường|thị trấn|huyện|quận|thị xã|thành phố|tỉnh)\s)")
+
+
 def _fix_first_hamlet_word(text: str) -> tuple[str, bool]:
     """An address's first word one letter from a hamlet word of the same length, before a name or
     number ("Xám An Hạ" -> "Xóm An Hạ"): only a hamlet word opens an address there."""
@@ -596,6 +617,10 @@ def _card_place(raw: str) -> Normalized | None:
     text, fixed = _fix_unit_words(text)
     if fixed:
         reasons.append("unit words (xã, huyện, tỉnh...) spelled with their diacritics")
+    separated = _PART_DOT.sub(", ", text)
+    if separated != text:
+        text = separated
+        reasons.append("a dot read between address parts written as the comma printed")
     text, hamlet = _fix_first_hamlet_word(text)
     if hamlet:
         reasons.append("the address's first word is the hamlet word one letter away")

@@ -136,3 +136,14 @@ def test_use_form_with_its_r_misread_as_t() -> None:
 
     fixed = normalize("use_form", "Sử đụng tiếng")
     assert fixed is not None and fixed.value == "Sử dụng riêng" and fixed.score <= 0.9
+
+
+def test_a_name_in_mixed_case_and_a_dot_between_address_parts() -> None:
+    from digitize.layout.values import normalize
+
+    name = normalize("name", "PHAN Minh OANH")
+    assert name is not None and name.value == "PHAN MINH OANH"
+    address = _card_place("Ấp Cầu Hà. xã Khánh Bình Tây Bắc, huyện Trần Văn Thời, tỉnh Cà Mau")
+    assert address is not None and str(address.value).startswith("Ấp Cầu Hà, xã Khánh Bình Tây Bắc,")
+    street = _card_place("Số 3. đường Lê Lợi, phường Yên Đổ, thành phố Pleiku, tỉnh Gia Lai")
+    assert street is not None and str(street.value).startswith("Số 3. đường")  # not before a unit word
