@@ -390,6 +390,12 @@ def correct_authority(text: str) -> Correction:
         fixed = _case_like(phrase, head)
         reasons = [why] if fixed != head else []
         rest = words[n:]
+        # Marks of the seal or signature between the head and the unit word ('-/-', '“') are no part of it.
+        while rest and not re.search(r"[^\W\d_]", rest[0]):
+            rest = rest[1:]
+            reasons.append("stray marks after the authority's head dropped")
+        if rest:
+            rest = [rest[0].lstrip("\"'“”‘’-–—_~`|/\\"), *rest[1:]]
         for k in (2, 1):
             if len(rest) >= k:
                 # Right after the authority's head only a unit word can stand, so its letters
@@ -403,7 +409,10 @@ def correct_authority(text: str) -> Correction:
                     rest = [unit, *rest[k:]]
                     break
         value = " ".join([fixed, *rest])
-        return Correction(value, value != t, score if fixed != head else 1.0, reasons)
+        score = score if fixed != head else 1.0
+        if "stray marks after the authority's head dropped" in reasons:
+            score = min(score, 0.9)
+        return Correction(value, value != t, score, reasons)
     m = _PEOPLES_COMMITTEE.match(fold(t))
     if m is not None:
         # "ỦY BAN S?? DÂN HUYỆN ...": the committee's name is fixed wherever a unit word follows it.

@@ -121,3 +121,10 @@ def test_authority_unit_word_and_garbled_committee_name() -> None:
     assert fixed.value == "ỦY BAN NHÂN DÂN HUYỆN SÔNG HINH" and fixed.score <= 0.6
     # Without a unit word after it, nothing is assumed.
     assert correct_authority("ỦY BAN ABC DEF").value == "ỦY BAN ABC DEF"
+
+
+def test_authority_without_the_seal_marks_before_its_unit_word() -> None:
+    fixed = correct_authority("VĂN PHÒNG ĐĂNG KÝ ĐẤT ĐAI -/- TỈNH THÁI BÌNH")
+    assert fixed.value == "VĂN PHÒNG ĐĂNG KÝ ĐẤT ĐAI TỈNH THÁI BÌNH" and fixed.score <= 0.9
+    quoted = correct_authority("VĂN PHÒNG ĐĂNG KÝ ĐẤT ĐAI “TÌNH BẮC GIANG")
+    assert quoted.value == "VĂN PHÒNG ĐĂNG KÝ ĐẤT ĐAI TỈNH BẮC GIANG"
