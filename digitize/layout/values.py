@@ -53,13 +53,40 @@ def text_value(raw: str) -> str | None:
 _SQUARE_METRES = re.compile(r"(?<=\d)(\s?)m\s?2(?![\d\w])")
 
 
+# "m?" / "mỶ" / "m>" after a number: the superscript of m² misread.
+_SQUARE_METRES_MISREAD = re.compile(r"(?<=\d)(\s?)m[?Ỷ>`'’]")
+
+# Standing wordings of certificate notes (registration practice): where a note has their
+# letters, their diacritics are put back ("Cấp đối từ" is "Cấp đổi từ").
+NOTE_PHRASES = (
+    "Cấp đổi từ Giấy chứng nhận số", "Cấp lại Giấy chứng nhận", "Cấp đổi", "Cấp lại",
+    "thuộc hành lang bảo vệ an toàn đường bộ", "hành lang bảo vệ an toàn lưới điện",
+    "nằm trong quy hoạch", "Diện tích đất ở được công nhận theo hạn mức",
+    "Chuyển mục đích sử dụng đất", "Thửa đất có",
+)
+
+
 def _note_text(raw: str) -> Normalized | None:
-    """Free text (notes): cleaned, with "m2" after a number written as printed, "m²"."""
+    """Free text (notes): cleaned, "m2" after a number written as printed, "m²", and the
+    standing wordings of notes given their diacritics."""
     text = text_value(raw)
     if text is None:
         return None
+    reasons: list[str] = []
     fixed = _SQUARE_METRES.sub(lambda m: f"{m.group(1)}m²", text)
-    return Normalized(fixed, ["'m2' after a number written 'm²'"] if fixed != text else [])
+    fixed = _SQUARE_METRES_MISREAD.sub(lambda m: f"{m.group(1)}m²", fixed)
+    if fixed != text:
+        reasons.append("'m2' after a number written 'm²'")
+    folded = _folded_chars(fixed).lower()
+    for phrase in NOTE_PHRASES:
+        key = _folded_chars(phrase).lower()
+        at = folded.find(key)
+        if at < 0 or fixed[at:at + len(phrase)].lower() == phrase.lower():
+            continue
+        printed = phrase if fixed[at:at + 1].isupper() else phrase[:1].lower() + phrase[1:]
+        fixed = fixed[:at] + printed + fixed[at + len(phrase):]
+        reasons.append("diacritics of a standing note wording put back")
+    return Normalized(fixed, reasons)
 
 
 def _wrap(fn: Callable[[str], Any]) -> Callable[[str], Normalized | None]:

@@ -147,3 +147,14 @@ def test_a_name_in_mixed_case_and_a_dot_between_address_parts() -> None:
     assert address is not None and str(address.value).startswith("Ấp Cầu Hà, xã Khánh Bình Tây Bắc,")
     street = _card_place("Số 3. đường Lê Lợi, phường Yên Đổ, thành phố Pleiku, tỉnh Gia Lai")
     assert street is not None and str(street.value).startswith("Số 3. đường")  # not before a unit word
+
+
+def test_notes_get_their_standing_wordings_and_m2_back() -> None:
+    from digitize.layout.values import normalize
+
+    note = normalize("text", "Cấp đối từ Giấy chứng nhận số SS 754104")
+    assert note is not None and note.value == "Cấp đổi từ Giấy chứng nhận số SS 754104"
+    area = normalize("text", "Thửa đất có 29,7 m? đất thuộc hành lang bảo vệ an toàn đường bộ")
+    assert area is not None and area.value == "Thửa đất có 29,7 m² đất thuộc hành lang bảo vệ an toàn đường bộ"
+    other = normalize("text", "Đối với thửa đất số 12")  # no standing wording: as read
+    assert other is not None and other.value == "Đối với thửa đất số 12"
