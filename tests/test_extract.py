@@ -311,3 +311,16 @@ def test_a_land_use_with_hang_nam_is_not_a_building_grade() -> None:
     ]
     fields = _fields(_page(lines))
     assert "tai_san[0].cap_hang" not in fields or fields["tai_san[0].cap_hang"].value is None
+
+
+def test_an_owner_line_opening_with_a_stray_mark_and_an_unreadable_number() -> None:
+    lines = [
+        _line("1. Người sử dụng đất, chủ sở hữu tài sản gắn liền với đất:", 100, 100),
+        _line("_ Ông LÝ QUỐC THIỆN; Số định danh cá nhân: 01409888531", 100, 160),
+        _line("2. Thông tin thửa đất:", 100, 220),
+    ]
+    fields = _fields(_page(lines), "gcn_2024")
+    assert fields["chu_su_dung[0].ho_ten"].value == "LÝ QUỐC THIỆN"
+    # 11 digits: not a valid number as read; kept for a second reading, else unreadable with its box
+    number = fields["chu_su_dung[0].so_giay_to"]
+    assert number.status == FieldStatus.UNREADABLE and number.box is not None

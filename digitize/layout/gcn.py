@@ -25,7 +25,7 @@ from digitize.layout.values import normalize
 # -- persons --------------------------------------------------------------------------------
 
 _PERSON = re.compile(
-    r"(?:^|\n|;)\s*(?:(?P<role>(?:va\s*)?(?:vo|chong))\s*:?\s*)?(?P<household>ho\s*)?"
+    r"(?:^|\n|;)[\s_\-.~'\"“”|*•]*(?:(?P<role>(?:va\s*)?(?:vo|chong))\s*:?\s*)?(?P<household>ho\s*)?"
     r"(?P<title>ong|ba)(?P<both>\s*\(\s*ba\s*\)|\s*/\s*ba)?\s*:?[ \t]*"
 )
 _NAME_END = re.compile(r"[,;\n]|\s(?:sinh|nam\s*sinh|cccd|cmnd|can\s*cuoc|cmt|so\s*dinh\s*danh|dia\s*chi|ho\s*chieu)\b")
@@ -133,6 +133,13 @@ def persons(ctx: ExtractContext) -> list[Candidate]:
         if m:
             span = stream.span(m.start("value"), m.end("value"))
             number = _span_candidate(ctx, f"{base}.so_giay_to", span, "id_number", "digits")
+            if number is None:
+                # Its label is there but the number is not a valid one as read: the second
+                # reader reads it (unreadable, with its box, if it cannot either).
+                out.append(Candidate(path=f"{base}.so_giay_to", value=None, raw=clean_text(span.text), span=span,
+                                     kind="digits", normalizer="id_number",
+                                     char_confidences=stream.char_confidences(span),
+                                     reasons=["the first reader's number is not a valid one"]))
             if number:
                 out.append(number)
                 kind_span = stream.span(m.start("kind"), m.end("kind"))
