@@ -131,10 +131,6 @@ WIDE_LEFT_NORMALIZERS = {"registry": 4.0, "serial": 2.0}
 DIGITS_WIDEN_LEFT = 2.0
 
 
-def kind_is_digits(candidate: Candidate) -> bool:
-    return candidate.kind == "digits"
-
-
 def _alt_value(candidate: Candidate, alt_text: str, skip_leading: bool = False) -> Normalized | None:
     """The second reader's value, from its reading of the value's own (slightly wide) crop.
 
@@ -198,21 +194,26 @@ def _same_but_leading_zeros(first: Any, second: Any) -> bool:
     return all(c == "0" or c.isalpha() for c in dropped)
 
 
+def _read_groups(backend: OcrBackend, page: Page, groups: list[list[Line]], kind: str) -> list[list[str] | None]:
+    """The reader's texts for each group of crops, in one call (None for a group it could not read)."""
+    flat = [line for group in groups for line in group]
+    readings = iter(backend.reread(page, flat, kind) if flat else [])  # type: ignore[arg-type]
+    out: list[list[str] | None] = []
+    for group in groups:
+        parts = [next(readings) for _ in group]
+        out.append(None if any(r is None for r in parts) else [r.text for r in parts if r is not None])
+    return out
+
+
 def _second_mrz_reading(ctx: ExtractContext, cand: Candidate, backend: OcrBackend) -> None:
     """An MRZ the first reader got wrong, read again by the digit reader (PP-OCR reads the
     OCR-B capitals, digits and '<' of the MRZ well), row by row."""
     from digitize.layout.cards import reread_mrz
 
-    groups = cand.line_groups or []
-    flat = [ctx.stream.lines[i] for g in groups for i in g]
-    readings = iter(backend.reread(ctx.page, flat, "digits"))
-    rows: list[list[str]] = []
-    for g in groups:
-        parts = [next(readings) for _ in g]
-        if any(r is None for r in parts):
-            return
-        rows.append([r.text for r in parts if r is not None])
-    reread_mrz(cand, rows)
+    groups = [[ctx.stream.lines[i] for i in g] for g in cand.line_groups or []]
+    rows = _read_groups(backend, ctx.page, groups, "digits")
+    if all(row is not None for row in rows):
+        reread_mrz(cand, [row for row in rows if row is not None])
 
 
 def _colour_ink_page(page: Page) -> Page | None:
@@ -234,13 +235,11 @@ def _read_unread_digits_in_colour(ctx: ExtractContext, items: list[tuple[Candida
     page = _colour_ink_page(ctx.page)
     if page is None:
         return
-    flat = [line for _, crops in pending for line in crops]
-    readings = iter(backend.reread(page, flat, "digits"))
-    for cand, crops in pending:
-        parts = [next(readings) for _ in crops]
-        if any(r is None for r in parts):
+    texts = _read_groups(backend, page, [crops for _, crops in pending], "digits")
+    for (cand, _), parts in zip(pending, texts, strict=True):
+        if parts is None:
             continue
-        alt = _alt_value(cand, " ".join(r.text for r in parts if r is not None), skip_leading=True)
+        alt = _alt_value(cand, " ".join(parts), skip_leading=True)
         if alt is not None:
             cand.value = alt.value
             cand.agree = False
@@ -261,21 +260,17 @@ def second_reading(ctx: ExtractContext, candidates: list[Candidate], backend: Oc
             continue
         if cand.kind not in batches or cand.span is None or cand.source != "ocr" or cand.status is not None:
             continue
-        widen_left = WIDE_LEFT_NORMALIZERS.get(cand.normalizer or "", DIGITS_WIDEN_LEFT if kind_is_digits(cand)
-                                               else None)
+        widen_left = WIDE_LEFT_NORMALIZERS.get(cand.normalizer or "",
+                                               DIGITS_WIDEN_LEFT if cand.kind == "digits" else None)
         crops = value_crop_lines(ctx.stream, cand.span, widen_left=widen_left)
         if crops:
             batches[cand.kind].append((cand, crops))
     for kind, items in batches.items():
-        flat = [line for _, crops in items for line in crops]
-        if not flat:
-            continue
-        readings = iter(backend.reread(ctx.page, flat, kind))  # type: ignore[arg-type]
-        for cand, crops in items:
-            parts = [next(readings) for _ in crops]
-            if any(r is None for r in parts):
+        texts = _read_groups(backend, ctx.page, [crops for _, crops in items], kind)
+        for (cand, _), parts in zip(items, texts, strict=True):
+            if parts is None:
                 continue
-            alt = _alt_value(cand, " ".join(r.text for r in parts if r is not None))
+            alt = _alt_value(cand, " ".join(parts))
             if alt is None:
                 continue
             if cand.value is None:

@@ -153,7 +153,8 @@ class DefaultBackend(_DetectingBackend):
         and the reading that looks more like Vietnamese wins; the other is kept as an alternative."""
         if self.text_reader is None:
             return lines
-        weak = [i for i, ln in enumerate(lines) if reading_quality(ln.text, ln.confidence) < WEAK_LINE]
+        quality = [reading_quality(ln.text, ln.confidence) for ln in lines]
+        weak = [i for i, q in enumerate(quality) if q < WEAK_LINE]
         if not weak:
             return lines
         readings = super().reread(page, [lines[i] for i in weak], "text")
@@ -162,7 +163,7 @@ class DefaultBackend(_DetectingBackend):
             if alt is None or not alt.text:
                 continue
             first = lines[i]
-            if reading_quality(alt.text, alt.confidence) < reading_quality(first.text, first.confidence) + BETTER_LINE:
+            if reading_quality(alt.text, alt.confidence) < quality[i] + BETTER_LINE:
                 continue
             kept = Reading(engine=first.engine, text=first.text, confidence=first.confidence,
                            char_confidences=first.char_confidences)
@@ -176,9 +177,13 @@ class DefaultBackend(_DetectingBackend):
             return super().reread(page, lines, kind)
         # A line asterocr already read is read again by Tesseract: the second reading must come
         # from the other recogniser to count as independent evidence.
-        results = super().reread(page, lines, kind)
-        for k, (line, crop) in enumerate(zip(lines, line_crops(page, lines), strict=True)):
-            if line.engine == "asterocr" and crop.size:
+        by_asterocr = [k for k, ln in enumerate(lines) if ln.engine == "asterocr"]
+        others = [k for k, ln in enumerate(lines) if ln.engine != "asterocr"]
+        results: list[Reading | None] = [None] * len(lines)
+        for k, reading in zip(others, super().reread(page, [lines[k] for k in others], kind), strict=True):
+            results[k] = reading
+        for k, crop in zip(by_asterocr, line_crops(page, [lines[k] for k in by_asterocr]), strict=True):
+            if crop.size:
                 text, conf, chars = self.reader.read(crop)
                 results[k] = Reading(engine="tesseract", text=text, confidence=conf, char_confidences=chars)
         return results
