@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -154,6 +155,18 @@ class Line(BaseModel):
         return None
 
 
+class Review(BaseModel):
+    """A person's decision on one field: who, when, what it was and what it became."""
+
+    who: str
+    when: datetime
+    action: str  # confirm | correct | unreadable | not_on_document
+    old_value: Any = None
+    new_value: Any = None
+    old_status: FieldStatus | None = None
+    screen: str | None = None  # where the change was made (review queue, page view, CLI)
+
+
 class Field(BaseModel):
     """One extracted value, flat: ``path`` such as ``thua_dat[0].so_thua``."""
 
@@ -167,6 +180,7 @@ class Field(BaseModel):
     polygon: Polygon | None = None  # the same region as a quad on the original image
     reasons: list[str] = PydField(default_factory=list)
     alternatives: list[Any] = PydField(default_factory=list)  # conflicting values
+    review: Review | None = None  # set when a person confirmed or corrected the value
     # The confidence model's inputs (digitize.confidence.FEATURE_NAMES), kept for calibration;
     # not part of the public output.
     signals: list[float] | None = PydField(default=None, exclude=True, repr=False)
@@ -279,6 +293,25 @@ class Document(BaseModel):
             "timings": dict(self.timings),
             "backend": self.backend,
         }
+
+
+    @classmethod
+    def from_output(cls, data: dict[str, Any]) -> Document:
+        """The Document behind a :meth:`to_output` result (page images and, unless included, lines aside).
+
+        ``record`` is derived from ``fields`` and is not read back.
+        """
+        pages = [Page.model_validate(p) for p in data.get("pages", [])]
+        return cls(
+            schema_version=data.get("schema_version", SCHEMA_VERSION),
+            source=data["source"],
+            loai_tai_lieu=DocType(data.get("loai_tai_lieu", DocType.KHAC.value)),
+            pages=pages,
+            fields=[Field.model_validate(f) for f in data.get("fields", [])],
+            warnings=list(data.get("warnings", [])),
+            timings=dict(data.get("timings", {})),
+            backend=data.get("backend", ""),
+        )
 
 
 _PATH_TOKEN = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:\[(\d+)\])?")

@@ -8,7 +8,7 @@ merges its pages into one :class:`Document`.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from digitize.config import Settings
@@ -161,7 +161,7 @@ def build_document(source: str, pages: list[Page], backend_name: str) -> Documen
 
 
 def process_file(
-    path: str | Path, backend: OcrBackend, settings: Settings, pages: range | None = None
+    path: str | Path, backend: OcrBackend, settings: Settings, pages: Sequence[int] | None = None
 ) -> Document:
     """Load one file and run every page through the chain.  Raises InputError for a bad file."""
     processed: list[Page] = []

@@ -14,7 +14,7 @@ import io
 import shutil
 import subprocess
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -152,7 +152,7 @@ def _check_pixels(p: Path, width: int, height: int, settings: Settings) -> None:
         )
 
 
-def _iter_raster(check: InputCheck, settings: Settings, pages: range | None) -> Iterator[Page]:
+def _iter_raster(check: InputCheck, settings: Settings, pages: Sequence[int] | None) -> Iterator[Page]:
     p = check.path
     if check.media_type == "image/heif":
         _register_heif()
@@ -219,7 +219,7 @@ def _pdfinfo(p: Path) -> dict[str, str]:
     return info
 
 
-def _iter_pdf(check: InputCheck, settings: Settings, pages: range | None) -> Iterator[Page]:
+def _iter_pdf(check: InputCheck, settings: Settings, pages: Sequence[int] | None) -> Iterator[Page]:
     from pdf2image import convert_from_path
 
     p = check.path
@@ -266,7 +266,8 @@ def _iter_pdf(check: InputCheck, settings: Settings, pages: range | None) -> Ite
         yield Page(source=source, image=bgr)
 
 
-def iter_pages(path: str | Path, settings: Settings | None = None, pages: range | None = None) -> Iterator[Page]:
+def iter_pages(path: str | Path, settings: Settings | None = None,
+               pages: Sequence[int] | None = None) -> Iterator[Page]:
     """Yield the pages of one input file, one at a time (PDFs are rendered page by page).
 
     ``pages`` selects 0-based page indices; ``None`` means all pages (PDFs: at most
@@ -280,7 +281,7 @@ def iter_pages(path: str | Path, settings: Settings | None = None, pages: range 
         yield from _iter_raster(check, settings, pages)
 
 
-def load_pages(path: str | Path, settings: Settings | None = None, pages: range | None = None) -> list[Page]:
+def load_pages(path: str | Path, settings: Settings | None = None, pages: Sequence[int] | None = None) -> list[Page]:
     """All selected pages of one file as a list."""
     return list(iter_pages(path, settings, pages))
 
