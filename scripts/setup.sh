@@ -7,12 +7,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd poppler-utils python3-venv
+              # the store's server at scale (the tests start a throw-away cluster) and the
+              # browser the web app's tests drive (Playwright, no browser download)
+              postgresql chromium
               # fonts for the synthetic documents of the benchmark and the samples
               fonts-liberation2 fonts-noto-core fonts-dejavu-core fonts-freefont-ttf fonts-ocr-b
               fonts-dancingscript fonts-kaushanscript fonts-dkg-handwriting fonts-humor-sans fonts-comic-neue)
 PYTHON=${PYTHON:-python3}
 VENV=${VENV:-.venv}
-EXTRAS=${EXTRAS:-dev}
+EXTRAS=${EXTRAS:-dev,ray,postgres,pdf,web}
 
 need_apt=()
 for pkg in "${APT_PACKAGES[@]}"; do
