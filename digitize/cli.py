@@ -258,6 +258,7 @@ def models_verify(ctx: click.Context, check_all: bool) -> None:
 
 def _register_commands() -> None:
     """Commands whose code lives with their stage; their modules import heavy parts lazily."""
+    from digitize.batch.cli import batch_command
     from digitize.bench.calibrate import calibrate_command
     from digitize.bench.cli import bench_command
     from digitize.preprocess.cli import preprocess_command
@@ -265,6 +266,7 @@ def _register_commands() -> None:
     main.add_command(preprocess_command)
     main.add_command(bench_command)
     main.add_command(calibrate_command)
+    main.add_command(batch_command)
 
 
 _register_commands()

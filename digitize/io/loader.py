@@ -281,6 +281,33 @@ def iter_pages(path: str | Path, settings: Settings | None = None,
         yield from _iter_raster(check, settings, pages)
 
 
+def count_pages(path: str | Path, settings: Settings | None = None) -> tuple[InputCheck, int]:
+    """Check ``path`` and count the pages it holds without decoding them (PDFs: at most ``pdf_max_pages``).
+
+    Raises :class:`InputError` for a file :func:`iter_pages` would refuse.
+    """
+    settings = settings or Settings()
+    check = check_input(path, settings)
+    if check.media_type == "application/pdf":
+        try:
+            count = int(_pdfinfo(check.path).get("Pages", "0"))
+        except ValueError:
+            count = 0
+        if count <= 0:
+            raise CorruptFile(f"{check.path}: the PDF has no pages")
+        return check, min(count, settings.pdf_max_pages)
+    if check.media_type != "image/tiff":
+        return check, 1
+    Image.MAX_IMAGE_PIXELS = None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with Image.open(check.path) as img:
+                return check, int(getattr(img, "n_frames", 1) or 1)
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise CorruptFile(f"{check.path}: cannot be decoded as {check.media_type}") from exc
+
+
 def load_pages(path: str | Path, settings: Settings | None = None, pages: Sequence[int] | None = None) -> list[Page]:
     """All selected pages of one file as a list."""
     return list(iter_pages(path, settings, pages))
