@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, null, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -196,17 +196,20 @@ class Ledger:
                 return
             if row.status == InputStatus.FAILED:
                 self._reopen_failed(s, row)
-            row.job_id = job_id
-            self._add_tasks(s, row, plan)
-            return
+            if row.pages:
+                row.job_id = job_id
+                self._add_tasks(s, row, plan)
+                return
+            plan.input_ids.pop()  # failed before its pages were known: registered again below
         row = s.get(InputFile, known.id) if known is not None else None
         if row is None:
             row = InputFile(path=cand.rel, location=str(cand.location), sha256="", size=stat.st_size)
             s.add(row)
             plan.new += 1
         else:
-            plan.changed += 1
-            plan.stale_outputs.append(row.path)
+            if not unchanged:
+                plan.changed += 1
+                plan.stale_outputs.append(row.path)
             s.execute(delete(DocumentRow).where(DocumentRow.input_id == row.id))
             s.execute(delete(InputPage).where(InputPage.input_id == row.id))
         row.job_id = job_id
@@ -319,7 +322,7 @@ class Ledger:
                                    .order_by(InputPage.page_index)))
             document = merge_page_documents(row.path, [Document.from_output(p.result or {}) for p in pages])
             for p in pages:
-                p.result = None  # the merged Document holds it now
+                p.result = null()  # type: ignore[assignment]  # SQL NULL: the merged Document holds it now
         saved = save_document(s, document, input_id=row.id, dossier_id=row.dossier_id)
         row.status, row.error_code, row.error = InputStatus.DONE, None, None
         row.attempts = max(row.attempts, attempts)
