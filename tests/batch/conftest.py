@@ -72,3 +72,30 @@ def failures(out: Path) -> list[dict[str, Any]]:
 @pytest.fixture(autouse=True)
 def _flaky_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DIGITIZE_TEST_FLAKY_DIR", str(tmp_path))
+
+
+def exactly_once(out: Path, rels: Sequence[str]) -> dict[str, Any]:
+    """How the store and the output folder of a finished batch hold the inputs ``rels``.
+
+    ``lost``: inputs with no document in the store or no result file; ``duplicated``: inputs
+    held more than once (rows, documents, or failures); ``mismatched``: result files whose
+    record differs from the stored one; ``temp_files``: leftovers of a killed write.
+    """
+    db = out / "digitize.db"
+    stored = sqlite_rows(db, "SELECT i.path, i.status, COUNT(d.id) FROM inputs i "
+                             "LEFT JOIN documents d ON d.input_id = i.id GROUP BY i.id")
+    by_path: dict[str, list[tuple[str, int]]] = {}
+    for path, status, n_docs in stored:
+        by_path.setdefault(path, []).append((status, n_docs))
+    files = results(out)
+    failed = [f["path"] for f in failures(out)]
+    stored_records = {p: json.loads(r)["record"] for p, r in sqlite_rows(
+        db, "SELECT i.path, d.result FROM inputs i JOIN documents d ON d.input_id = i.id")}
+    lost = [r for r in rels if not by_path.get(r) or by_path[r][0] != ("done", 1) or f"{r}.json" not in files]
+    duplicated = [r for r in rels if len(by_path.get(r, [])) > 1 or any(n > 1 for _s, n in by_path.get(r, []))
+                  or failed.count(r) > 0]
+    mismatched = [r for r in rels if f"{r}.json" in files and files[f"{r}.json"]["record"] != stored_records.get(r)]
+    extra = sorted(set(files) - {f"{r}.json" for r in rels})
+    temps = [p.name for p in out.rglob(".*.tmp")]
+    return {"inputs": len(rels), "lost": lost, "duplicated": duplicated, "mismatched": mismatched,
+            "extra_files": extra, "temp_files": temps, "failed": failed}
