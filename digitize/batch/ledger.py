@@ -278,10 +278,11 @@ class Ledger:
         result that is not a valid Document (a garbage-producing backend) fails the input
         with ``bad_result``; one the database refuses fails it with ``store_error``.
         """
-        problem = None if result.failure is not None else _check_output(result.output)
+        parsed: Document | str | None = None if result.failure is not None else _parse_output(result.output)
+        problem = parsed if isinstance(parsed, str) else None
         try:
             with self.store.session() as s:
-                return self._record(s, task, result, problem)
+                return self._record(s, task, result, problem, parsed if isinstance(parsed, Document) else None)
         except SQLAlchemyError as exc:
             failure = FailedInput(task.input_id, task.rel, CODE_STORE_ERROR,
                                   f"{task.rel}: the result could not be stored ({type(exc).__name__})", 1)
@@ -292,7 +293,7 @@ class Ledger:
             return failure
 
     def _record(self, s: Session, task: PageTask, result: TaskResult,
-                problem: str | None) -> DoneInput | FailedInput | None:
+                problem: str | None, parsed: Document | None) -> DoneInput | FailedInput | None:
         page = s.get(InputPage, task.page_id)
         row = s.get(InputFile, task.input_id)
         if page is None or row is None or row.status != InputStatus.PENDING or page.status == InputStatus.DONE:
@@ -310,7 +311,7 @@ class Ledger:
             return failure
         page.status, page.attempts = InputStatus.DONE, attempts
         if (row.page_count or 1) == 1:
-            document = Document.from_output(result.output or {})
+            document = parsed or Document.from_output(result.output or {})
         else:
             page.result = result.output
             s.flush()
@@ -431,15 +432,15 @@ def _needs_refresh(known: Any, cand: Candidate, mtime_ns: int, dossier_id: int |
                 or known.dossier_id != dossier_id)
 
 
-def _check_output(output: Any) -> str | None:
-    """Why a worker's output is not a storable Document (None when it is one)."""
+def _parse_output(output: Any) -> Document | str:
+    """The Document a worker's output holds, or why it is not a storable one (a garbage-producing backend)."""
     if not isinstance(output, dict):
         return "the worker returned no result"
     try:
         text = json.dumps(output, ensure_ascii=False, allow_nan=False)
-        Document.from_output(output)
+        document = Document.from_output(output)
     except (TypeError, ValueError, KeyError) as exc:
         return f"the result is not a valid document ({type(exc).__name__})"
-    if "\\u0000" in text:
+    if "\\u0000" in text or "\x00" in text:
         return "the result holds NUL characters"
-    return None
+    return document

@@ -81,6 +81,8 @@ class BatchSummary:
     plan: Plan
     pages_done: int = 0
     engine_seconds: float = 0.0  # the engine's own time on the pages of this run
+    engine_cpu_seconds: float = 0.0  # the workers' CPU time on those pages
+    coordinator_seconds: float = 0.0  # committing and writing results (while workers go on)
     wall_seconds: float = 0.0
     interrupted: bool = False
     failures: list[FailedInput] = field(default_factory=list)  # inputs that failed in this run
@@ -219,16 +221,15 @@ class Coordinator:
             try:
                 executor.start()
                 while queue or executor.in_flight():
-                    while queue and executor.free_slots():
-                        task = queue.popleft()
-                        if task.input_id in ended:
-                            progress.update(pages=1)
-                            continue
-                        executor.submit(task)
-                    for event in executor.wait(POLL_S):
+                    self._feed(executor, queue, ended, progress)
+                    events = executor.wait(POLL_S)
+                    self._feed(executor, queue, ended, progress)  # workers go on while results are committed
+                    begin = time.perf_counter()
+                    for event in events:
                         if isinstance(event, Completed):
                             summary.pages_done += 1
                             summary.engine_seconds += event.result.seconds
+                            summary.engine_cpu_seconds += event.result.cpu_seconds
                             summary.worker_rss_mib.setdefault(event.result.worker_pid, []).append(
                                 event.result.rss_mib)
                             outcome = ledger.record_result(event.task, event.result)
@@ -243,9 +244,20 @@ class Coordinator:
                         if outcome is not None:
                             ended.add(outcome.input_id)
                             self._finished(ledger, outcome, summary, progress)
+                    summary.coordinator_seconds += time.perf_counter() - begin
             finally:
                 summary.workers_started = executor.workers_started
                 executor.shutdown()
+
+    @staticmethod
+    def _feed(executor: Executor, queue: deque[PageTask], ended: set[int], progress: BatchProgress) -> None:
+        """Hand queued tasks to idle workers; tasks of inputs that already ended are dropped."""
+        while queue and executor.free_slots():
+            task = queue.popleft()
+            if task.input_id in ended:
+                progress.update(pages=1)
+                continue
+            executor.submit(task)
 
     def _finished(self, ledger: Ledger, outcome: DoneInput | FailedInput, summary: BatchSummary,
                   progress: BatchProgress) -> None:

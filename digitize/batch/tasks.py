@@ -50,6 +50,7 @@ class TaskResult:
     worker_pid: int = 0
     rss_mib: float = 0.0
     peak_rss_mib: float = 0.0
+    cpu_seconds: float = 0.0  # this process's CPU time on the task
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -92,11 +93,13 @@ def make_engine(settings_json: str, plugins: Sequence[str]) -> Engine:
 def run_task(engine: Engine, task: PageTask) -> TaskResult:
     """Process one task with ``engine``: never raises for a bad input (the engine types its failure)."""
     begin = time.perf_counter()
+    cpu_begin = time.process_time()
     pages = None if task.page_index is None else [task.page_index]
     result = engine.process(task.location, pages=pages, display_name=task.rel)
     seconds = time.perf_counter() - begin
     out = TaskResult(page_id=task.page_id, input_id=task.input_id, seconds=seconds, worker_pid=os.getpid(),
-                     rss_mib=current_rss_mib(), peak_rss_mib=peak_rss_mib())
+                     rss_mib=current_rss_mib(), peak_rss_mib=peak_rss_mib(),
+                     cpu_seconds=time.process_time() - cpu_begin)
     if isinstance(result, Failure):
         out.failure = {"code": result.code, "message": result.message}
     else:
