@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -126,7 +126,8 @@ class Ledger:
 
     # -- registering inputs ------------------------------------------------------------------
     def sync(self, candidates: Sequence[Candidate], job_id: int, *, force: bool = False,
-             retry_failed: bool = False, rehash: bool = False, dossier_by: str = "none") -> Plan:
+             retry_failed: bool = False, rehash: bool = False, dossier_by: str = "none",
+             on_chunk: Callable[[int, int], None] | None = None) -> Plan:
         """Register the run's inputs and list the page tasks still to do.
 
         A finished input whose content did not change is skipped; a failed one is retried
@@ -147,6 +148,8 @@ class Ledger:
                     dossier_id = dossiers.get(cand.folder or ROOT_DOSSIER)
                     self._sync_one(s, cand, existing.get(cand.rel), job_id, plan, force=force,
                                    retry_failed=retry_failed, rehash=rehash, dossier_id=dossier_id)
+            if on_chunk is not None:
+                on_chunk(min(start + SYNC_CHUNK, len(candidates)), len(candidates))
         return plan
 
     def _dossier_ids(self, names: Sequence[str]) -> dict[str, int]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -19,7 +20,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from digitize.batch.discovery import discover
+from digitize.batch.discovery import DiscoveryError, discover
 from digitize.batch.executors.base import Completed, Executor
 from digitize.batch.ledger import DoneInput, FailedInput, Ledger, Plan
 from digitize.batch.outputs import (
@@ -41,6 +42,8 @@ log = logging.getLogger(__name__)
 
 POLL_S = 0.5  # longest wait for a worker event before the coordinator looks around again
 EXIT_INTERRUPTED = 130
+REGISTER_REPORT_MIN = 5_000  # inputs from which registering reports its progress
+REGISTER_REPORT_EVERY = 5_000
 JOB_DONE = "done"
 JOB_INTERRUPTED = "interrupted"
 
@@ -148,6 +151,8 @@ class Coordinator:
         begin = time.monotonic()
         self.out_dir.mkdir(parents=True, exist_ok=True)
         _root, candidates = discover(self.options.inputs, exclude=self.out_dir)
+        if not candidates:
+            raise DiscoveryError("no supported files found (JPEG, PNG, TIFF, BMP, WebP, HEIC, PDF)")
         store = Store.open(self.options.db, self.out_dir)
         try:
             ledger = Ledger(store, self.options.settings, self.options.max_attempts)
@@ -162,7 +167,8 @@ class Coordinator:
         remove_stale_temps(self.out_dir)
         job_id = ledger.start_job(self.options.command())
         plan = ledger.sync(candidates, job_id, force=self.options.force, retry_failed=self.options.retry_failed,
-                           rehash=self.options.rehash, dossier_by=self.options.dossier_by)
+                           rehash=self.options.rehash, dossier_by=self.options.dossier_by,
+                           on_chunk=self._registering)
         summary = BatchSummary(counts={}, plan=plan, failures=list(plan.failed_now))
         for rel in plan.stale_outputs:
             remove_output(result_path(self.out_dir, rel))
@@ -185,6 +191,11 @@ class Coordinator:
         ledger.finish_job(job_id, JOB_INTERRUPTED if interrupted else JOB_DONE,
                           {**summary.counts, "pages": summary.pages_done})
         return summary
+
+    def _registering(self, done: int, total: int) -> None:
+        """A line now and then while a large share is registered (hashing and counting pages)."""
+        if total >= REGISTER_REPORT_MIN and (done % REGISTER_REPORT_EVERY == 0 or done == total):
+            print(f"batch: registering inputs: {done}/{total}", file=self.progress_stream or sys.stderr, flush=True)
 
     # -- outputs a killed run did not write ------------------------------------------------------
     def _repair_outputs(self, ledger: Ledger, plan: Plan) -> int:
