@@ -135,7 +135,10 @@ class LocalExecutor:
         worker = next(w for w in self._workers if w.ready and w.task is None)
         worker.task = task
         worker.deadline = time.monotonic() + self.page_timeout
-        worker.conn.send(task)
+        try:
+            worker.conn.send(task)
+        except (BrokenPipeError, OSError):
+            log.debug("a worker died as it was given a task")  # wait() reports the task lost
 
     def worker_rss_mib(self) -> dict[int, float]:
         return {w.process.pid or 0: w.rss_mib for w in self._workers if w.rss_mib}

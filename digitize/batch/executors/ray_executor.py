@@ -122,7 +122,10 @@ class RayExecutor:
     def _replace(self, slot: _Slot) -> None:
         import ray
 
-        ray.kill(slot.actor, no_restart=True)
+        try:
+            ray.kill(slot.actor, no_restart=True)
+        except Exception:  # the actor is already gone
+            log.debug("actor already gone")
         self._slots[self._slots.index(slot)] = self._spawn()
 
     def free_slots(self) -> int:
