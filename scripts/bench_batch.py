@@ -119,16 +119,27 @@ def section_overhead(tmp: Path, report: dict[str, Any], real_pages: int, fake_pa
     report["overhead"] = {"fake": {**_strip(fake), **overhead(fake)}, "real": {**_strip(real), **overhead(real)}}
 
 
-def section_scaling(tmp: Path, report: dict[str, Any], real_pages: int, fake_pages: int) -> None:
-    out: dict[str, Any] = {}
+def _median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The run with the median wall time, with every run's wall time beside it."""
+    ordered = sorted(runs, key=lambda r: r["wall_s"])
+    return {**_strip(ordered[len(ordered) // 2]), "wall_s_all": [r["wall_s"] for r in runs]}
+
+
+def section_scaling(tmp: Path, report: dict[str, Any], real_pages: int, fake_pages: int, repeat: int,
+                    which: tuple[str, ...] = ("fake_preprocess", "real")) -> None:
+    out: dict[str, Any] = dict(report.get("scaling", {}))
     for name, backend, n, truth in (("fake_preprocess", "fake", fake_pages, True),
                                     ("real", "default", real_pages, False)):
+        if name not in which:
+            continue
         folder = tmp / f"sc_{name}"
         link_set(folder, n, truth=truth)
-        one = run(folder, tmp / f"sc_{name}_1", backend, 1)
-        two = run(folder, tmp / f"sc_{name}_2", backend, 2)
-        out[name] = {"jobs1": _strip(one), "jobs2": _strip(two),
-                     "speedup_wall": round(one["wall_s"] / two["wall_s"], 2),
+        ones, twos = [], []
+        for k in range(repeat):  # interleaved, so that both see the same background load
+            ones.append(run(folder, tmp / f"sc_{name}_1_{k}", backend, 1))
+            twos.append(run(folder, tmp / f"sc_{name}_2_{k}", backend, 2))
+        one, two = _median_run(ones), _median_run(twos)
+        out[name] = {"jobs1": one, "jobs2": two, "speedup_wall": round(one["wall_s"] / two["wall_s"], 2),
                      "speedup_pages_per_s": round(two["pages_per_s"] / one["pages_per_s"], 2)}
     report["scaling"] = out
 
@@ -207,6 +218,19 @@ def section_resume(tmp: Path, report: dict[str, Any], n: int) -> None:
                         "load": load()}
 
 
+EARLY_KILL_EVERY = 4
+EARLY_KILL_S = (0.2, 4.0)
+LATE_KILL_S = (0.0, 3.0)
+FIRST_RESULT_TIMEOUT_S = 120.0
+
+
+def wait_for_results(out: Path, before: int, proc: subprocess.Popen[bytes]) -> None:
+    """Until a new result is on disk (or the run ended)."""
+    deadline = time.monotonic() + FIRST_RESULT_TIMEOUT_S
+    while time.monotonic() < deadline and proc.poll() is None and len(list(out.rglob("*.jpg.json"))) <= before:
+        time.sleep(0.1)
+
+
 def section_kills(tmp: Path, report: dict[str, Any], n: int, kills: int, seed: int) -> None:
     inputs = tmp / "kill_in"
     out = tmp / "kill_out"
@@ -216,10 +240,15 @@ def section_kills(tmp: Path, report: dict[str, Any], n: int, kills: int, seed: i
     env = {**os.environ, "PYTHONPATH": str(REPO), "DIGITIZE_PREPROCESS": "false"}
     rng = random.Random(seed)
     done_at_kill = []
-    for _ in range(kills):
+    for k in range(kills):
+        before = len(list(out.rglob("*.jpg.json")))
         proc = subprocess.Popen(cmd, cwd=REPO, env=env, start_new_session=True, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.5, 8.0))
+        if k % EARLY_KILL_EVERY == 0:  # during start-up: registration, worker launch
+            time.sleep(rng.uniform(*EARLY_KILL_S))
+        else:  # while results flow: a random moment after the first new one
+            wait_for_results(out, before, proc)
+            time.sleep(rng.uniform(*LATE_KILL_S))
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
         done_at_kill.append(len(list(out.rglob("*.jpg.json"))))
@@ -232,12 +261,14 @@ def section_kills(tmp: Path, report: dict[str, Any], n: int, kills: int, seed: i
                        "failed": len(check["failed"])}
 
 
-def section_ray(tmp: Path, report: dict[str, Any], pages: int) -> None:
+def section_ray(tmp: Path, report: dict[str, Any], pages: int, repeat: int) -> None:
     folder = tmp / "ray_in"
     link_set(folder, pages)
-    local = run(folder, tmp / "ray_local", "fake", 2)
-    ray = run(folder, tmp / "ray_ray", "fake", 2, executor="ray")
-    report["ray"] = {"local": _strip(local), "ray": _strip(ray)}
+    locals_, rays = [], []
+    for k in range(repeat):  # interleaved, so that both see the same background load
+        locals_.append(run(folder, tmp / f"ray_local_{k}", "fake", 2))
+        rays.append(run(folder, tmp / f"ray_ray_{k}", "fake", 2, executor="ray"))
+    report["ray"] = {"local": _median_run(locals_), "ray": _median_run(rays)}
 
 
 def section_capacity(report: dict[str, Any]) -> None:
@@ -285,6 +316,9 @@ def main() -> None:
     parser.add_argument("--kill-inputs", type=int, default=200)
     parser.add_argument("--kills", type=int, default=20)
     parser.add_argument("--seed", type=int, default=20261207)
+    parser.add_argument("--repeat", type=int, default=1, help="interleaved runs for scaling and ray (median)")
+    parser.add_argument("--scaling", nargs="*", default=["fake_preprocess", "real"],
+                        choices=["fake_preprocess", "real"])
     args = parser.parse_args()
     report: dict[str, Any] = {"meta": {"cpus": os.cpu_count(), "load_start": load(),
                                        "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}}
@@ -298,7 +332,7 @@ def main() -> None:
             if section == "overhead":
                 section_overhead(tmp, report, args.real_pages, args.fake_pages)
             elif section == "scaling":
-                section_scaling(tmp, report, args.real_pages, args.fake_pages)
+                section_scaling(tmp, report, args.real_pages, args.fake_pages, args.repeat, tuple(args.scaling))
             elif section == "memory":
                 section_memory(tmp, report, args.memory_fake_pages, args.memory_real_pages)
             elif section == "resume":
@@ -306,7 +340,7 @@ def main() -> None:
             elif section == "kills":
                 section_kills(tmp, report, args.kill_inputs, args.kills, args.seed)
             elif section == "ray":
-                section_ray(tmp, report, args.fake_pages)
+                section_ray(tmp, report, args.fake_pages, args.repeat)
             elif section == "capacity":
                 section_capacity(report)
             print(f"bench_batch: {section} done in {time.monotonic() - begin:.0f} s", file=sys.stderr, flush=True)

@@ -19,7 +19,8 @@ from tests.batch.conftest import REPO, exactly_once, make_inputs, sqlite_rows, w
 N_INPUTS = 24
 N_KILLS = 3
 SEED = 20261207
-KILL_WINDOW_S = (1.5, 7.0)  # seconds after the start: worker start-up, registration, mid-run
+EARLY_KILL_S = (0.5, 3.0)
+LATE_KILL_S = (0.0, 0.5)
 RUN_TIMEOUT_S = 240
 
 
@@ -39,11 +40,21 @@ def test_sigkill_of_the_whole_batch_at_random_points_then_resume_is_exactly_once
     make_inputs(inputs, names)
     out = tmp_path / "out"
     rng = random.Random(SEED)
-    for _ in range(N_KILLS):
+    on_disk = []
+    for k in range(N_KILLS):
+        before = len(list(out.rglob("*.json")))
         proc = _start(inputs, out)
-        time.sleep(rng.uniform(*KILL_WINDOW_S))
+        if k == 0:  # during start-up: registration, worker launch
+            time.sleep(rng.uniform(*EARLY_KILL_S))
+        else:  # a random moment after the first new result
+            deadline = time.monotonic() + RUN_TIMEOUT_S
+            while time.monotonic() < deadline and proc.poll() is None and len(list(out.rglob("*.json"))) <= before:
+                time.sleep(0.05)
+            time.sleep(rng.uniform(*LATE_KILL_S))
         os.killpg(proc.pid, signal.SIGKILL)  # the coordinator and every worker at once
         proc.wait()
+        on_disk.append(len(list(out.rglob("*.json"))))
+    assert any(0 < n < N_INPUTS for n in on_disk), on_disk  # a kill landed while results were being written
     final = subprocess.run(_command(inputs, out), cwd=REPO, env=worker_env(), capture_output=True,
                            timeout=RUN_TIMEOUT_S)
     assert final.returncode == 0, final.stderr.decode(errors="replace")[-2000:]
