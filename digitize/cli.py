@@ -260,11 +260,13 @@ def _register_commands() -> None:
     """Commands whose code lives with their stage; their modules import heavy parts lazily."""
     from digitize.bench.calibrate import calibrate_command
     from digitize.bench.cli import bench_command
+    from digitize.export.cli import export_command
     from digitize.preprocess.cli import preprocess_command
 
     main.add_command(preprocess_command)
     main.add_command(bench_command)
     main.add_command(calibrate_command)
+    main.add_command(export_command)
 
 
 _register_commands()

@@ -99,7 +99,7 @@ def finding_rows(items: Iterable[ExportItem]) -> list[list[str | None]]:
 
 
 def audit_rows(items: Iterable[ExportItem]) -> list[list[Any]]:
-    """Every reviewed field: source, dossier, path, who, when (naive UTC datetime), action, old, new, old status, screen."""
+    """Every reviewed field: source, dossier, path, who, when (naive UTC), action, old, new, old status, screen."""
     rows: list[list[Any]] = []
     for item in items:
         if item.document is None:

@@ -26,7 +26,7 @@ FAILURES_FILE = "failures.jsonl"
 FAILED = "failed"
 """``--status`` value that selects the failed inputs (not a field status)."""
 
-STATUS_CHOICES = tuple(s.value for s in FieldStatus) + (FAILED,)
+STATUS_CHOICES = (*tuple(s.value for s in FieldStatus), FAILED)
 
 
 @dataclass(frozen=True)
