@@ -58,9 +58,9 @@ def test_form01_csv_and_xlsx(gcn_page2: Path, tmp_path: Path) -> None:
     assert len(rows) == 1
     row = rows[0]
     assert row["Số thửa"] == "318" and row["Số tờ bản đồ"] == "07"
-    assert row["Diện tích (m²)"] == "152,4"
-    assert row["Ngày cấp GCN"] == "20/11/2013"
-    assert row["Trạng thái kiểm tra"] == "Cần kiểm tra"  # serial and owner are not on page 2
+    assert row["Diện tích (m²)"] == "152.4"  # CSV: numbers with a decimal point, ISO dates (docs/exports.md)
+    assert row["Ngày cấp GCN"] == "2013-11-20"
+    assert row["Phân loại"] == "Cần kiểm tra"  # serial and owner are not on page 2
     assert "so_phat_hanh" in row["Trường cần kiểm tra"]
     xlsx = tmp_path / "form01.xlsx"
     result = CliRunner().invoke(main, ["extract", str(gcn_page2), "--format", "xlsx", "-o", str(xlsx),
