@@ -113,3 +113,41 @@ def test_from_the_store(tmp_path: Path, certificate: Document, card: Document) -
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [(r["Hồ sơ"], r["Phân loại"]) for r in rows] == [
         ("lo1", "Đã đọc đủ"), ("lo1", "Chỉ có giấy tờ tùy thân, không có GCN"), ("lo1", "Lỗi đọc tệp")]
+
+
+def test_a_merged_dossier_in_the_store_replaces_its_inputs(tmp_path: Path, engine, certificate: Document,  # type: ignore[no-untyped-def]
+                                                           card: Document) -> None:
+    pytest.importorskip("sqlalchemy")
+    from digitize.store import Store, save_document
+    from digitize.store.models import Dossier, InputFile
+
+    db = tmp_path / "digitize.db"
+    store = Store.open(db)
+    with store.session() as s:
+        dossier = Dossier(name="lo7")
+        s.add(dossier)
+        s.flush()
+        for i, (path, doc) in enumerate((("lo7/gcn.pdf", certificate), ("lo7/card.jpg", card))):
+            row = InputFile(path=path, location="/data/" + path, sha256=f"{i}" * 64, dossier_id=dossier.id)
+            s.add(row)
+            s.flush()
+            save_document(s, doc, input_id=row.id, dossier_id=dossier.id)
+        save_document(s, engine.dossier([certificate, card], "lo7"), dossier_id=dossier.id, kind="dossier")
+    store.close()
+    result = CliRunner().invoke(main, ["export", "--db", str(db), "--format", "jsonl"])
+    assert result.exit_code == 0, result.output
+    items = read_jsonl(io.StringIO(result.stdout))
+    assert [(i.source, i.dossier) for i in items] == [("lo7", "lo7")]
+
+
+def test_extract_writes_the_new_workbook(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    from tests.export.conftest import CARD_JPG
+
+    target = tmp_path / "f.xlsx"
+    result = CliRunner().invoke(main, ["extract", str(CARD_JPG), "--backend", "fake", "--format", "xlsx",
+                                       "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(target)
+    assert book.sheetnames == ["Mẫu 01", "Lỗi", "Xung đột, trùng lặp", "Kiểm duyệt"]
+    assert book["Mẫu 01"]["AU2"].value == "Chỉ có giấy tờ tùy thân, không có GCN"

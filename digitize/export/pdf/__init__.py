@@ -201,6 +201,7 @@ def write_searchable_pdfs(items: Iterable[ExportItem], folder: str | Path,
     try:
         for item in items:
             write_document_pdfs(item, target, originals, taken, report)
+            originals.close()  # the input PDFs of one item only: a batch of thousands keeps no files open
     finally:
         originals.close()
     report.seconds = time.perf_counter() - begin
