@@ -133,3 +133,26 @@ def test_text_follows_a_rotated_pdf_page(tmp_path: Path, rotate: int, monkeypatc
     assert ink.shape == (height, width)
     assert 18 <= xs.min() <= xs.max() <= 82  # inside the line's box
     assert 36 <= ys.min() <= ys.max() <= 62
+
+
+@pytest.mark.parametrize("orientation", [3, 6, 8])
+def test_an_exif_rotated_photo_is_kept_as_is_and_shown_upright(tmp_path: Path, orientation: int) -> None:
+    from PIL import ImageOps
+
+    stored = np.zeros((60, 120, 3), np.uint8)  # 120 wide, 60 high as stored; a white block top-left
+    stored[:20, :30] = 255
+    path = tmp_path / "photo.jpg"
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    Image.fromarray(stored).save(path, exif=exif, quality=95)
+    upright = ImageOps.exif_transpose(Image.open(path))
+    page = Page(source=SourceInfo(path=str(path), media_type="image/jpeg", width=upright.width,
+                                  height=upright.height, dpi=150), doc_type=DocType.KHAC)
+    [out] = write_searchable_pdfs([ExportItem.of(Document(source="photo.jpg", pages=[page]))], tmp_path / "o").written
+    with pikepdf.open(out) as pdf:
+        assert next(iter(pdf.pages[0].images.values())).read_raw_bytes() == path.read_bytes()
+    subprocess.run(["pdftoppm", "-r", "150", "-png", "-singlefile", str(out), str(tmp_path / "r")], check=True)
+    shown = np.asarray(Image.open(tmp_path / "r.png").convert("L"), dtype=float)
+    expected = np.asarray(upright.convert("L"), dtype=float)
+    assert shown.shape == expected.shape
+    assert np.abs(shown - expected).mean() < 10  # the same picture, the same way up

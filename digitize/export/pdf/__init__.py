@@ -117,10 +117,12 @@ def _copy_pdf_page(pdf: pikepdf.Pdf, originals: Originals, document: Document, i
 def _image_page(pdf: pikepdf.Pdf, originals: Originals, document: Document, index: int, font: TextFont) -> None:
     page = document.pages[index]
     image = originals.raster(page)
-    width_pt, height_pt = page_size_points(page, image.width, image.height)
+    upright = image.upright_size
+    width_pt, height_pt = page_size_points(page, *upright)
     texts = page_texts(document, index)
-    ops = text_operators(texts, font, FONT_RESOURCE, (image.width, image.height), (width_pt, height_pt))
-    content = f"q {width_pt:.4f} 0 0 {height_pt:.4f} 0 0 cm /{IMAGE_RESOURCE} Do Q\n".encode() + ops
+    ops = text_operators(texts, font, FONT_RESOURCE, upright, (width_pt, height_pt))
+    matrix = " ".join(f"{v:.4f}" for v in image.placement(width_pt, height_pt))
+    content = f"q {matrix} cm /{IMAGE_RESOURCE} Do Q\n".encode() + ops
     pdf_page = Dictionary(
         Type=Name.Page, MediaBox=Array([0, 0, width_pt, height_pt]),
         Resources=Dictionary(XObject=Dictionary({"/" + IMAGE_RESOURCE: image.stream(pdf)}),

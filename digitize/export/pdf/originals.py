@@ -1,8 +1,8 @@
 """The ORIGINAL pages as the user supplied them, ready to place in an output PDF.
 
-A JPEG that needs no EXIF rotation is embedded byte for byte (DCTDecode); other images
-(PNG, TIFF, WebP, HEIC, rotated JPEGs) are decoded, turned upright as the engine saw
-them, and embedded losslessly (FlateDecode).  A PDF input's page is copied as it is.
+A JPEG is embedded byte for byte (DCTDecode), its EXIF rotation (if any) applied by the
+page's drawing matrix; other images (PNG, TIFF, WebP, HEIC, mirrored JPEGs) are decoded,
+turned upright as the engine saw them, and embedded losslessly (FlateDecode).  A PDF input's page is copied as it is.
 The file must be the one the result was read from: its sha256 is checked.
 """
 
@@ -25,6 +25,9 @@ DEFAULT_DPI = 150.0  # when a file records no resolution or an implausible one (
 MIN_TRUSTED_DPI, MAX_TRUSTED_DPI = 100.0, 1200.0
 POINTS_PER_INCH = 72.0
 EXIF_ORIENTATION = 0x0112
+# EXIF orientations a JPEG can keep as it is: the page's drawing matrix turns it upright instead
+# (1 upright, 3 turned 180 degrees, 6 and 8 turned 90 degrees); mirrored ones are decoded.
+ROTATIONS = frozenset({1, 3, 6, 8})
 
 
 class OriginalMissing(Exception):
@@ -40,6 +43,23 @@ class RasterImage:
     color_space: Name
     filter: Name
     data: bytes
+    orientation: int = 1  # EXIF orientation still to apply when drawing (one of ROTATIONS)
+
+    @property
+    def upright_size(self) -> tuple[int, int]:
+        """(width, height) of the image as shown, after its orientation."""
+        return (self.height, self.width) if self.orientation in (6, 8) else (self.width, self.height)
+
+    def placement(self, width_pt: float, height_pt: float) -> list[float]:
+        """The ``cm`` matrix drawing the image upright over a ``width_pt`` x ``height_pt`` page."""
+        w, h = width_pt, height_pt
+        if self.orientation == 3:
+            return [-w, 0, 0, -h, w, h]
+        if self.orientation == 6:
+            return [0, -h, w, 0, 0, h]
+        if self.orientation == 8:
+            return [0, h, -w, 0, w, 0]
+        return [w, 0, 0, h, 0, 0]
 
     def stream(self, pdf: pikepdf.Pdf) -> pikepdf.Stream:
         """The image as a stream of ``pdf``."""
@@ -107,12 +127,13 @@ class Originals:
         Image.MAX_IMAGE_PIXELS = None  # the engine already checked the size when it read the file
         with Image.open(path) as img:
             img.seek(page.source.page_index)
-            orientation = img.getexif().get(EXIF_ORIENTATION)
-            if img.format == "JPEG" and orientation in (None, 1) and img.mode in JPEG_MODES:
-                image = RasterImage(img.width, img.height, JPEG_MODES[img.mode], Name.DCTDecode, path.read_bytes())
+            orientation = img.getexif().get(EXIF_ORIENTATION) or 1
+            if img.format == "JPEG" and orientation in ROTATIONS and img.mode in JPEG_MODES:
+                image = RasterImage(img.width, img.height, JPEG_MODES[img.mode], Name.DCTDecode, path.read_bytes(),
+                                    orientation=orientation)
             else:
                 img.load()
-                upright = ImageOps.exif_transpose(img) if orientation not in (None, 1) else img
+                upright = ImageOps.exif_transpose(img) if orientation != 1 else img
                 if upright.mode in ("RGBA", "LA", "PA") or (upright.mode == "P" and "transparency" in upright.info):
                     rgba = upright.convert("RGBA")
                     background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
@@ -121,8 +142,9 @@ class Originals:
                 pixels = upright.convert("L" if gray else "RGB")
                 image = RasterImage(pixels.width, pixels.height, Name.DeviceGray if gray else Name.DeviceRGB,
                                     Name.FlateDecode, zlib.compress(pixels.tobytes(), 6))
-        if page.source.width and (image.width, image.height) != (page.source.width, page.source.height):
-            raise OriginalMissing(f"{path.name}: page {page.source.page_index + 1} is {image.width}x{image.height}, "
+        width, height = image.upright_size
+        if page.source.width and (width, height) != (page.source.width, page.source.height):
+            raise OriginalMissing(f"{path.name}: page {page.source.page_index + 1} is {width}x{height}, "
                                   f"the result says {page.source.width}x{page.source.height}")
         return image
 
