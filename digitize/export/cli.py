@@ -79,9 +79,18 @@ def export_command(ctx: click.Context, out_dir: Path | None, db: str | None, fmt
     else:
         if output is None:
             raise click.UsageError("--format pdf needs -o FOLDER")
-        from digitize.export.pdf import write_searchable_pdfs
-
-        report = write_searchable_pdfs(items, output, image_root)
+        try:
+            from digitize.export.pdf import write_searchable_pdfs
+        except ImportError:
+            click.echo("digitize: error: searchable PDFs need pikepdf (pip install 'digitize[pdf]')", err=True)
+            ctx.exit(ExitCode.MISSING_DEPENDENCY)
+            return
+        try:
+            report = write_searchable_pdfs(items, output, image_root)
+        except FileNotFoundError as exc:  # no font for the text layer
+            click.echo(f"digitize: error: {exc}", err=True)
+            ctx.exit(ExitCode.MISSING_DEPENDENCY)
+            return
         for problem in report.problems:
             click.echo(f"digitize: error: {problem}", err=True)
         if report.problems:
