@@ -168,7 +168,7 @@ def test_page_beyond_the_file_is_an_error_naming_the_page_count(tmp_path: Path) 
     assert info.value.code == "page_out_of_range"
     single = tmp_path / "one.png"
     _gradient().save(single)
-    with pytest.raises(InputError, match="has 1 page$"):
+    with pytest.raises(InputError, match=r"has 1 page$"):
         load_pages(single, pages=[1])
     pdf = tmp_path / "two.pdf"
     _gradient(300, 400).save(pdf, save_all=True, append_images=[_gradient(300, 400)], resolution=100)
