@@ -23,6 +23,7 @@ from typing import IO, Any, Literal
 
 import click
 
+from digitize.errors import ExitCode
 from digitize.model import Document
 
 STDIN_NAME = "-"  # the argument that reads one file from standard input, and that result's source
@@ -32,8 +33,10 @@ JSON_SUFFIX = ".json"
 MAX_CLASHES_SHOWN = 3
 
 
-class OutputError(click.UsageError):
+class OutputError(click.ClickException):
     """A bad ``-o``, or results that would be overwritten: exit 2 before anything is read."""
+
+    exit_code = int(ExitCode.BAD_ARGS)
 
 
 @dataclass(frozen=True)
