@@ -207,6 +207,10 @@ def extract_command(
         _error(str(exc))
         ctx.exit(ExitCode.MISSING_DEPENDENCY)
         return
+    except KeyboardInterrupt:
+        click.echo("digitize: interrupted while the OCR models were loading: nothing processed", err=True)
+        ctx.exit(EXIT_INTERRUPTED)
+        return
 
     verbose = int(ctx.find_root().params.get("verbose") or 0)
     show_progress = verbose > 0 or sys.stderr.isatty()
