@@ -6,6 +6,16 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --no-run || exit $?
 VENV=${VENV:-.venv}
+
+# The core never imports the front ends (store, batch, web, export): import-linter's contract
+# in pyproject.toml.
+"$VENV/bin/lint-imports" --no-cache >/dev/null || { "$VENV/bin/lint-imports" --no-cache; exit 1; }
+
+# A real PostgreSQL server for the store tests: a throw-away cluster, stopped on exit.
+eval "$(scripts/pg_test_server.sh start)" || { echo "test: could not start PostgreSQL" >&2; exit 1; }
+trap 'scripts/pg_test_server.sh stop "$PG_TEST_DIR"' EXIT
+export DIGITIZE_TEST_PG_URL DIGITIZE_TEST_REQUIRE_PG=1
+
 "$VENV/bin/python" -m pytest -q "$@"
 status=$?
 if [ $status -eq 5 ]; then

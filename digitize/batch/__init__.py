@@ -1,0 +1,1 @@
+"""Bulk processing: discover inputs, run them through the Engine in workers, record each in the store."""
