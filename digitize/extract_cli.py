@@ -156,7 +156,7 @@ def _run(engine: Engine, items: list[InputItem], pages: list[int] | None, writer
 @click.option("-o", "--output", default=None,
               help="Output file; or a folder (ends with /, or exists; always with several JSON results): "
                    "one <relative path>.json per input, or form01.csv/fields.csv/form01.xlsx. "
-                   "Default: standard output (several results: JSON Lines).")
+                   "Default (or -): standard output (several results: JSON Lines).")
 @click.option("--format", "fmt", type=click.Choice(["json", "csv", "xlsx", "fields-csv"]), default="json",
               show_default=True, help="json: full result; csv/xlsx: Form 01 rows (PL3 columns); "
                                       "fields-csv: one row per field.")

@@ -31,6 +31,7 @@ STDIN_KEY = "stdin"  # its output name in a folder
 TABLE_NAMES = {"csv": "form01.csv", "fields-csv": "fields.csv", "xlsx": "form01.xlsx"}
 JSON_SUFFIX = ".json"
 MAX_CLASHES_SHOWN = 3
+DUPLICATE_KEY = "so_phat_hanh"  # the field find_duplicates compares (with page image hashes)
 
 
 class OutputError(click.ClickException):
@@ -227,12 +228,15 @@ class ResultWriter:
         self.plan = plan
         self.include_lines = include_lines
         self.single = single  # one result on standard output: pretty JSON, else JSON Lines
-        self.kept: list[tuple[str, Document]] = []  # compact documents: tables, duplicate checks
+        self.kept: list[tuple[str, Document]] = []  # compact documents for tables and duplicate checks
         self.written: dict[str, Path] = {}
 
     def add(self, name: str, document: Document) -> None:
         """Write (JSON) or keep (tables) one result; ``name`` is the input's name."""
-        self.kept.append((name, compact(document)))
+        kept = compact(document)
+        if self.plan.fmt == "json":  # only what the duplicate check reads: the serial and page hashes
+            kept = kept.model_copy(update={"fields": [f for f in kept.fields if f.path == DUPLICATE_KEY]})
+        self.kept.append((name, kept))
         if self.plan.fmt != "json":
             return
         result = document.to_output(include_lines=self.include_lines)
