@@ -21,6 +21,11 @@ def test_extract_fake_backend_json_to_stdout(gcn_page2: Path) -> None:
 
 
 def test_bad_files_do_not_stop_the_others(gcn_page2: Path, tmp_path: Path) -> None:
+    import shutil
+
+    shutil.copy(gcn_page2, tmp_path / gcn_page2.name)
+    shutil.copy(gcn_page2.with_name("gcn_page2.gt.json"), tmp_path / "gcn_page2.gt.json")
+    gcn_page2 = tmp_path / gcn_page2.name
     empty = tmp_path / "empty.jpg"
     empty.write_bytes(b"")
     text = tmp_path / "letter.jpg"

@@ -116,28 +116,25 @@ _WORKER: dict[str, Any] = {}
 
 
 def _init_worker(variant: Variant, settings_json: str) -> None:
-    from digitize.ocr.base import create_backend
+    """Start one worker: one :class:`~digitize.engine.Engine` for the whole run, backend loaded and warm."""
+    from digitize.engine import Engine
 
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     settings = Settings.model_validate_json(settings_json).model_copy(
         update={"backend": variant.backend, "preprocess": variant.preprocess})
-    from digitize.pipeline import warm_up
-
-    start = time.perf_counter()
-    backend = create_backend(variant.backend, settings)
-    warm_up()
-    _WORKER.update(settings=settings, backend=backend, load_seconds=time.perf_counter() - start)
+    engine = Engine(settings).start()
+    _WORKER.update(engine=engine, load_seconds=engine.load_seconds)
 
 
 def _run_one(image: str) -> dict[str, Any]:
-    from digitize.pipeline import process_file
+    """One benchmark image through the worker's engine: its fields, page geometry and timings, or its error."""
+    from digitize.engine import Engine, Failure
 
-    settings: Settings = _WORKER["settings"]
+    engine: Engine = _WORKER["engine"]
     start = time.perf_counter()
-    try:
-        doc = process_file(image, _WORKER["backend"], settings)
-    except Exception as exc:
-        return {"image": image, "error": f"{type(exc).__name__}: {exc}", "seconds": time.perf_counter() - start,
+    doc = engine.process(image)
+    if isinstance(doc, Failure):
+        return {"image": image, "error": f"{doc.code}: {doc.message}", "seconds": time.perf_counter() - start,
                 "rss_mb": _rss_mb(), "load_seconds": _WORKER["load_seconds"]}
     seconds = time.perf_counter() - start
     pages = []
