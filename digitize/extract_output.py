@@ -266,7 +266,7 @@ class ResultWriter:
             self._write_table()
 
     def _write_table(self) -> None:
-        from digitize.export import form01
+        from digitize.export import ExportItem, write_form01_xlsx
 
         docs = [d for _, d in self.kept]
         target = self.plan.table_target()
@@ -274,7 +274,7 @@ class ResultWriter:
             assert target is not None
             temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp.xlsx")
             try:
-                form01.write_xlsx(docs, temporary)
+                write_form01_xlsx([ExportItem(source=name, document=d) for name, d in self.kept], temporary)
                 os.replace(temporary, target)
             finally:
                 temporary.unlink(missing_ok=True)
@@ -289,9 +289,9 @@ class ResultWriter:
         write_atomic(target, "\ufeff" + buffer.getvalue())  # BOM: Excel reads the accents
 
     def _table(self, docs: list[Document], stream: IO[str]) -> None:
-        from digitize.export import form01
+        from digitize.export import ExportItem, write_form01_csv
 
         if self.plan.fmt == "csv":
-            form01.write_csv(docs, stream)
+            write_form01_csv([ExportItem.of(d) for d in docs], stream)
         else:
             write_fields_csv([d.to_output() for d in docs], stream)
