@@ -8,12 +8,21 @@ reads the accents).  Failed inputs are rows too (classification ``Lỗi đọc t
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable
 from datetime import date
 from typing import IO
 
 from digitize.export.form01 import HEADERS, KEYS, CellValue, form01_rows
 from digitize.export.items import ExportItem
+
+
+# A text cell opening with one of these is run as a formula by spreadsheet programs
+# (CSV injection): such text read off a document is written with a leading apostrophe.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# Text that opens with a trigger but is plainly data, not a formula ("-/-" is the forms'
+# empty marker, "-5" a negative number): written as it is.
+_PLAIN_DATA = re.compile(r"-/-|[-+]?\d[\d.,]*")
 
 
 def csv_text(value: CellValue) -> str:
@@ -24,7 +33,10 @@ def csv_text(value: CellValue) -> str:
         return value.isoformat()
     if isinstance(value, float):
         return repr(value)
-    return str(value)
+    text = str(value)
+    if text.startswith(FORMULA_TRIGGERS) and not _PLAIN_DATA.fullmatch(text):
+        return "'" + text
+    return text
 
 
 def write_form01_csv(items: Iterable[ExportItem], stream: IO[str]) -> int:

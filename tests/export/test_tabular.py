@@ -27,3 +27,15 @@ def test_csv_rows(certificate: Document, page2: Document, failure: Failure) -> N
     assert second["Phân loại"] == "Cần kiểm tra" and "so_phat_hanh" in second["Trường cần kiểm tra"]
     assert third["Phân loại"] == "Lỗi đọc tệp" and third["Tệp nguồn"] == "scans/broken.jpg"
     assert third["Số phát hành GCN"] == ""
+
+
+def test_text_that_a_spreadsheet_would_run_as_a_formula_is_quoted() -> None:
+    from digitize.export.tabular import csv_text
+
+    assert csv_text('=HYPERLINK("http://x","y")') == '\'=HYPERLINK("http://x","y")'
+    assert csv_text("@SUM(A1)") == "'@SUM(A1)"
+    assert csv_text("+cmd") == "'+cmd"
+    # Data that merely starts with a sign stays as it is.
+    assert csv_text("-/-") == "-/-"
+    assert csv_text("-5") == "-5"
+    assert csv_text("Thôn Đồng Cầu") == "Thôn Đồng Cầu"
