@@ -16,7 +16,6 @@ from typing import IO
 from digitize.export.form01 import HEADERS, KEYS, CellValue, form01_rows
 from digitize.export.items import ExportItem
 
-
 # A text cell opening with one of these is run as a formula by spreadsheet programs
 # (CSV injection): such text read off a document is written with a leading apostrophe.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
