@@ -125,6 +125,8 @@ def _run(engine: Engine, items: list[InputItem], pages: list[int] | None, writer
                 result = _from_stdin(result, spooled)
             if isinstance(result, Failure):
                 _error(result.message)
+                if writer is not None:
+                    writer.add_failure(result)
                 stats.failed += 1
                 stats.exit_code = max(stats.exit_code, result.exit_code)
             else:

@@ -19,12 +19,16 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
-from typing import IO, Any, Literal
+from typing import IO, TYPE_CHECKING, Any, Literal
 
 import click
 
+from digitize.engine import Failure
 from digitize.errors import ExitCode
 from digitize.model import Document
+
+if TYPE_CHECKING:
+    from digitize.export import ExportItem
 
 STDIN_NAME = "-"  # the argument that reads one file from standard input, and that result's source
 STDIN_KEY = "stdin"  # its output name in a folder
@@ -229,7 +233,13 @@ class ResultWriter:
         self.include_lines = include_lines
         self.single = single  # one result on standard output: pretty JSON, else JSON Lines
         self.kept: list[tuple[str, Document]] = []  # compact documents for tables and duplicate checks
+        self.failures: list[Failure] = []  # rows of the Form 01 table too, so every input is counted
         self.written: dict[str, Path] = {}
+
+    def add_failure(self, failure: Failure) -> None:
+        """Keep an input that gave no document for the Form 01 table (JSON output reports it on stderr)."""
+        if self.plan.fmt in ("csv", "xlsx"):
+            self.failures.append(failure)
 
     def add(self, name: str, document: Document) -> None:
         """Write (JSON) or keep (tables) one result; ``name`` is the input's name."""
@@ -266,7 +276,7 @@ class ResultWriter:
             self._write_table()
 
     def _write_table(self) -> None:
-        from digitize.export import ExportItem, write_form01_xlsx
+        from digitize.export import write_form01_xlsx
 
         docs = [d for _, d in self.kept]
         target = self.plan.table_target()
@@ -274,7 +284,7 @@ class ResultWriter:
             assert target is not None
             temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp.xlsx")
             try:
-                write_form01_xlsx([ExportItem(source=name, document=d) for name, d in self.kept], temporary)
+                write_form01_xlsx(self._table_items(), temporary)
                 os.replace(temporary, target)
             finally:
                 temporary.unlink(missing_ok=True)
@@ -288,10 +298,16 @@ class ResultWriter:
         self._table(docs, buffer)
         write_atomic(target, "\ufeff" + buffer.getvalue())  # BOM: Excel reads the accents
 
+    def _table_items(self) -> list[ExportItem]:
+        from digitize.export import ExportItem
+
+        return [*(ExportItem(source=name, document=d) for name, d in self.kept),
+                *(ExportItem(source=f.path, failure=f) for f in self.failures)]
+
     def _table(self, docs: list[Document], stream: IO[str]) -> None:
-        from digitize.export import ExportItem, write_form01_csv
+        from digitize.export import write_form01_csv
 
         if self.plan.fmt == "csv":
-            write_form01_csv([ExportItem.of(d) for d in docs], stream)
+            write_form01_csv(self._table_items(), stream)
         else:
             write_fields_csv([d.to_output() for d in docs], stream)

@@ -132,3 +132,18 @@ def test_config_file_and_env(tmp_path: Path, gcn_page2: Path, monkeypatch) -> No
     monkeypatch.setenv("DIGITIZE_BACKEND", "nope")
     result = CliRunner().invoke(main, ["--config", str(config), "extract", str(gcn_page2)])
     assert result.exit_code == ExitCode.BAD_ARGS  # the environment overrides the file
+
+
+def test_a_failed_input_is_a_row_of_the_form01_table(gcn_page2: Path, tmp_path: Path) -> None:
+    import csv
+
+    broken = tmp_path / "broken.jpg"
+    broken.write_bytes(b"\xff\xd8\xff\xe0" + b"\x00" * 40)
+    target = tmp_path / "form01.csv"
+    result = CliRunner().invoke(main, ["extract", str(gcn_page2), str(broken), "--format", "csv", "-o",
+                                       str(target), "--backend", "fake", "--no-preprocess"])
+    assert result.exit_code == ExitCode.BAD_INPUT
+    rows = list(csv.DictReader(target.read_text(encoding="utf-8-sig").splitlines()))
+    failed = [r for r in rows if "broken.jpg" in " ".join(r.values())]
+    assert len(failed) == 1 and len(rows) == 2
+    assert any("corrupt_file" in v or "Lỗi" in v for v in failed[0].values())
