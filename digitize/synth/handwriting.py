@@ -24,6 +24,7 @@ SLANT_DEG = (4.0, 20.0)  # forward slant of a right-handed writer
 GLYPH_ROT_DEG = 4.0  # each glyph turned a little on its own
 TILT_DEG = 3.0  # the run's baseline rises or falls
 PRESSURE_MAX = 2  # extra stroke width (pixels) at the heaviest pressure
+PRESSURE_STEP = 0.15  # how fast the pressure changes from one glyph to the next
 INK_FLOOR = 0.7  # lightest ink density where the ballpoint skips
 BLUE_SHARE = 0.75  # ballpoint entries in blue rather than black
 LEADER_PAD_MM = 2.0  # dotted leader beyond the written entry, each side
@@ -58,7 +59,7 @@ class HandCanvas(Canvas):
             s = size * float(rng.uniform(0.88, 1.14))
             f = fonts.load(fonts.font_path(role, fam), round(s))
             if ch.strip():
-                pressure = float(np.clip(pressure + rng.normal(0, 0.35), 0, 1))
+                pressure = float(np.clip(pressure + rng.normal(0, PRESSURE_STEP), 0, 1))
                 stroke = round(pressure * PRESSURE_MAX) if s > 18 else 0
                 glyph = Image.new("L", (int(s * 2), int(s * 2.4)), 0)
                 gd = ImageDraw.Draw(glyph)

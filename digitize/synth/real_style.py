@@ -2,8 +2,9 @@
 
 Certificates are drawn by :mod:`digitize.synth.real_forms` (the 2024 two-column grid and
 black serial, the 2009/2014 page 2 with spaced commas and wide gaps, hand-filled dates and
-registry numbers, the district branch authority); old red books and ID cards keep their
-renderers.  Captures come from :mod:`digitize.synth.captures`: phone photos recompressed by
+registry numbers, the district branch authority) and :mod:`digitize.synth.real_old` (old
+red books with a type | area | term table and short handwritten dates); ID cards keep
+their renderers.  Captures come from :mod:`digitize.synth.captures`: phone photos recompressed by
 a messaging app, CamScanner-like outputs, two-page spreads with a curled binding, ID cards
 small on a patterned table.
 
@@ -18,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from digitize.model import DocType
-from digitize.synth import cards, data, degrade, gcn2009, gcn_old, real_forms
+from digitize.synth import cards, data, degrade, gcn2009, real_forms, real_old
 from digitize.synth.canvas import Rendered
 from digitize.synth.captures import card_on_table, real_photo, scanner_app
 from digitize.synth.degrade import Sample
@@ -67,7 +68,7 @@ def _page(doc_type: str, role: str, rng: np.random.Generator, cert: data.Certifi
         return gcn2009.RENDERERS[role](cert, rng)
     if doc_type == "gcn_truoc_2009":
         assert cert is not None
-        return gcn_old.RENDERERS[role](cert, rng)
+        return real_old.render_old_page(cert, rng)
     kind, fn = cards.RENDERERS[(doc_type, role)]
     return fn(data.make_id_card(rng, kind), rng)
 
