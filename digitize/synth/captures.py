@@ -226,7 +226,8 @@ def _light(s: Sample, rng: np.random.Generator) -> Sample:
     gain_f = cv2.resize(gain.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR)
     glare_f = cv2.resize(glare, (w, h), interpolation=cv2.INTER_LINEAR)
     if glare.any():  # the sleeve (or the card's lamination) covers the document only
-        glare_f *= cv2.GaussianBlur(s.paper, (0, 0), 2).astype(np.float32) / 255.0
+        on_doc = cv2.GaussianBlur(s.paper, (0, 0), 2).astype(np.float32) / 255.0
+        glare_f = (glare_f * on_doc).astype(np.float32)
     cast = np.array([1 + rng.normal(0, 0.03), 1.0, 1 + rng.normal(0, 0.04)], np.float32)
     img = s.image.astype(np.float32) * (gain_f[..., None] * cast)
     img = img + (255 - img) * glare_f[..., None]
