@@ -262,6 +262,8 @@ class VariantReport:
     load_seconds: float
     peak_rss_mb: float
     failures: list[str] = field(default_factory=list)
+    # "condition|doc_type" -> summary: conditions side by side per document type (e.g. real_style vs phone)
+    by_condition_doc_type: dict[str, dict[str, Any]] = field(default_factory=dict)
     items: list[dict[str, Any]] = field(default_factory=list)  # per image: what was wrong, for debugging
 
 
@@ -270,6 +272,7 @@ def score_variant(variant: Variant, items: list[Item], results: list[dict[str, A
     overall = Tally()
     by_condition: dict[str, Tally] = defaultdict(Tally)
     by_doc_type: dict[str, Tally] = defaultdict(Tally)
+    by_cell: dict[str, Tally] = defaultdict(Tally)
     by_field: dict[str, Tally] = defaultdict(Tally)
     confidences: list[float] = []
     correctness: list[bool] = []
@@ -283,7 +286,8 @@ def score_variant(variant: Variant, items: list[Item], results: list[dict[str, A
     items_out: list[dict[str, Any]] = []
     for item, result in zip(items, results, strict=True):
         truth = item.truth
-        tallies = (overall, by_condition[truth.condition], by_doc_type[truth.doc_type.value])
+        tallies = (overall, by_condition[truth.condition], by_doc_type[truth.doc_type.value],
+                   by_cell[f"{truth.condition}|{truth.doc_type.value}"])
         for t in tallies:
             t.n += 1
             t.seconds += result["seconds"]
@@ -371,6 +375,7 @@ def score_variant(variant: Variant, items: list[Item], results: list[dict[str, A
         load_seconds=float(np.mean([r["load_seconds"] for r in results])) if results else 0.0,
         peak_rss_mb=max((r["rss_mb"] for r in results), default=0.0),
         failures=failures,
+        by_condition_doc_type={k: v.summary() for k, v in sorted(by_cell.items())},
         items=items_out,
     )
 
