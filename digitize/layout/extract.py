@@ -28,6 +28,7 @@ from digitize.fields.normalize import clean_text, is_empty_marker
 from digitize.layout import cards as _cards  # noqa: F401  (registers extractors)
 from digitize.layout import dateline as _dateline  # noqa: F401  (registers an extractor and a normaliser)
 from digitize.layout import gcn as _gcn  # noqa: F401  (registers extractors and checks)
+from digitize.layout import serial as _serial  # noqa: F401  (registers an extractor)
 from digitize.layout.candidate import CHECKS, EXTRACTORS, Candidate, ExtractContext
 from digitize.layout.reading import Span, TextStream, piece_polygon
 from digitize.layout.template import FieldSpec, Template, build_stream, locate
