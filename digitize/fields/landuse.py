@@ -509,6 +509,7 @@ _TRANSFERS: tuple[tuple[str, str], ...] = (
     (r"nhan chuyen doi|chuyen doi", "nhan_chuyen_doi"),
     (r"nhan gop von|gop von", "nhan_gop_von"),
     (r"dau gia", "dau_gia"),
+    (r"phan chia quyen su dung dat", "phan_chia"),
     (r"giai quyet tranh chap|hoa giai", "tranh_chap"),
     (r"ke bien|phat mai|the chap", "xu_ly_the_chap"),
 )
