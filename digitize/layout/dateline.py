@@ -38,6 +38,12 @@ DATE_LINE = re.compile(
     r"(?:^|(?<=[\n\t]))[ \t]*(?P<place>[^\n\t,;:]{2,60}?)\s*[,.]?\s*(?P<date>" + _NGAY + r"(?P<day>" + _PART + r")"
     + _THANG + r"(?P<month>" + _PART + r")" + _NAM + r"\s*[.:]?\s*(?P<year>" + r"[12][0-9a-z]{3}))(?![0-9a-z])"
 )
+# The same line with its year unreadable ("Hải Dương, ngày 02 thủng 12 nàn: —'2.:4"): the
+# place is still the start of the line; the comma is required here, as nothing else marks it.
+DATE_LINE_NO_YEAR = re.compile(
+    r"(?:^|(?<=[\n\t]))[ \t]*(?P<place>[^\n\t,;:]{2,60}?)\s*,\s*(?P<date>" + _NGAY + r"(?P<day>" + _PART + r")"
+    + _THANG + r"(?P<month>" + _PART + r")(?:" + _NAM + r"[^\n\t]{0,10})?)"
+)
 # Dotted leaders and the marks OCR makes of them.
 _LEADER = re.compile(r"[.…_·:,]{2,}|…")
 # Mean character confidence below which a day or month reads as handwriting (printed text
@@ -121,14 +127,17 @@ def read_date_line(text: str) -> DateReading | None:
 
 
 def find_date_line(stream: TextStream) -> DateLine | None:
-    """The first ``<place>, ngày … tháng … năm YYYY`` line of the stream whose place has letters."""
-    for m in DATE_LINE.finditer(stream.folded):
-        place = m.group("place").strip(" .-_")
-        year = _year(stream.text[m.start("year"):m.end("year")])
-        if sum(c.isalpha() for c in place) < MIN_PLACE_LETTERS or year is None:
-            continue
-        return DateLine((m.start("place"), m.end("place")), (m.start("date"), m.end("date")),
-                        (m.start("day"), m.end("day")), (m.start("month"), m.end("month")))
+    """The first ``<place>, ngày … tháng … năm YYYY`` line of the stream whose place has letters;
+    failing that, the first ``<place>, ngày … tháng …`` line (its year unreadable)."""
+    for shape in (DATE_LINE, DATE_LINE_NO_YEAR):
+        for m in shape.finditer(stream.folded):
+            place = m.group("place").strip(" .-_")
+            if sum(c.isalpha() for c in place) < MIN_PLACE_LETTERS:
+                continue
+            if "year" in m.groupdict() and _year(stream.text[m.start("year"):m.end("year")]) is None:
+                continue
+            return DateLine((m.start("place"), m.end("place")), (m.start("date"), m.end("date")),
+                            (m.start("day"), m.end("day")), (m.start("month"), m.end("month")))
     return None
 
 
@@ -161,7 +170,14 @@ def date_line(ctx: ExtractContext) -> list[Candidate]:
     out: list[Candidate] = []
     date_span = stream.span(*line.date)
     reading = read_date_line(date_span.text)
-    if reading is not None:
+    if reading is None:
+        # The line is there but its year does not read: its box goes to the second reader and
+        # to review, and no date is made up.
+        out.append(Candidate(path="ngay_cap", value=None, raw=clean_text(date_span.text), span=date_span,
+                             kind="digits", normalizer="date_line",
+                             char_confidences=stream.char_confidences(date_span),
+                             reasons=["the place/date line's year is not readable"], handwritten=True))
+    else:
         handwritten = reading.dotted or _looks_handwritten(ctx, line)
         reasons = list(reading.reasons)
         if handwritten and not reading.dotted:

@@ -87,3 +87,9 @@ def test_a_registry_number_written_over_dotted_leaders_is_read_and_reviewed() ->
     lines = [_line("Số vào sổ cấp GCN: ....CH 02719....", 100, 900, conf=0.99)]
     field = _fields(lines, "gcn_2009_2014", one_reader=True)["so_vao_so"]
     assert field.value == "CH02719" and field.status == FieldStatus.NEEDS_REVIEW
+
+
+def test_an_unreadable_year_still_gives_the_place_and_no_date() -> None:
+    fields = _fields([_line("Hải Dương, ngày 02 thủng 12 nàn: —'2.:4", 900, 400)])
+    assert fields["noi_cap"].value == "Hải Dương"
+    assert fields["ngay_cap"].value is None and fields["ngay_cap"].status == FieldStatus.UNREADABLE
