@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from digitize.layout.reading import Span, TextStream
+from digitize.layout.reading import Span, TextStream, piece_polygon
 from digitize.model import Line
 from digitize.ocr.models import models_dir
 
@@ -291,6 +291,71 @@ def _continuation_end(stream: TextStream, start: int, end: int, boundaries: list
 
 # Punctuation that trails a value on real pages ("Lâu dài.", "Sử dụng riêng,", "-/-.").
 _TRAILING = " \t\n,;."
+# A wrapped line belongs to a value's column when it lies within this many line heights of
+# the column's edges (print is not ruled; a photo bends it a little).
+COLUMN_TOLERANCE_HEIGHTS = 1.0
+
+
+def _x_at(stream: TextStream, pos: int) -> float | None:
+    """Left x of the character at stream position ``pos`` (None on a separator)."""
+    li = stream.line_of_char[pos] if 0 <= pos < len(stream.line_of_char) else -1
+    if li < 0:
+        return None
+    k = stream.offset_in_line[pos]
+    return min(x for x, _ in piece_polygon(stream.lines[li], k, k + 1))
+
+
+def _column(stream: TextStream, item_start: int, start: int, cut: int | None) -> tuple[float, float] | None:
+    """The x range of a value's column when its item shares its printed row with another item
+    (a right-hand item, or a left-hand one cut by the item to its right), else None."""
+    li = stream.line_of_char[start] if start < len(stream.line_of_char) else -1
+    li_item = stream.line_of_char[item_start] if item_start < len(stream.line_of_char) else -1
+    if li < 0 or li_item < 0 or stream.row_of_line[li] != stream.row_of_line[li_item]:
+        return None
+    row = stream.row_of_line[li]
+    left, right = float("-inf"), float("inf")
+    in_line_before = stream.folded[item_start - stream.offset_in_line[item_start]:item_start].strip()
+    if in_line_before or stream.row_of_line.index(row) != li_item:
+        x = _x_at(stream, item_start)
+        left = left if x is None else x
+    if cut is not None and stream.line_of_char[cut] >= 0 and stream.row_of_line[stream.line_of_char[cut]] == row:
+        x = _x_at(stream, cut)
+        right = right if x is None else x
+    if left == float("-inf") and right == float("inf"):
+        return None
+    return left, right
+
+
+def _column_span(stream: TextStream, template: Template, boundaries: list[LabelBoundary], start: int, end: int,
+                 column: tuple[float, float], max_rows: int) -> Span:
+    """The value from ``start`` to ``end`` on its own line, continued onto the lines of the next
+    rows that lie in its column and carry no label (two-column rows of the 2024 form)."""
+    first = stream.span(start, end)
+    texts, pieces = [first.text], list(first.pieces)
+    li = stream.line_of_char[start]
+    height = max(1.0, stream.lines[li].bbox()[3] - stream.lines[li].bbox()[1])
+    left, right = column[0] - COLUMN_TOLERANCE_HEIGHTS * height, column[1] + COLUMN_TOLERANCE_HEIGHTS * height
+    labelled = {stream.line_of_char[b.label_start] for b in boundaries}
+    stops = [_compile(stop) for stop in template.stop]
+    last_end = end
+    row = stream.row_of_line[li]
+    for next_row in range(row + 1, row + max_rows):
+        members = [i for i, r in enumerate(stream.row_of_line) if r == next_row]
+        inside = [i for i in members if stream.lines[i].bbox()[0] >= left and stream.lines[i].bbox()[2] <= right]
+        if not inside or any(i in labelled or any(p.search("\n" + stream.line_folded(i)) for p in stops)
+                             for i in inside):
+            break
+        for i in inside:
+            texts.append(stream.lines[i].text)
+            pieces.append((i, 0, len(stream.lines[i].text)))
+            last_end = stream.line_start[i] + len(stream.lines[i].text)
+    text = "\n".join(texts)
+    while pieces and text and text[-1] in _TRAILING:
+        text = text[:-1]
+        i, a, b = pieces[-1]
+        pieces[-1] = (i, a, max(a, b - 1))
+        last_end -= 1
+    return Span(start, max(start, last_end), text, [p for p in pieces if p[2] > p[1]])
 
 
 def locate(stream: TextStream, template: Template, spec: FieldSpec) -> list[LocatedValue]:
@@ -331,17 +396,27 @@ def locate(stream: TextStream, template: Template, spec: FieldSpec) -> list[Loca
             sm = _compile(stop).search(folded, start, end)
             if sm and sm.start() < end:
                 end = sm.start()
+        cut = None
         for b in boundaries:
             if b.label_start >= start and b.label_start != m_start and b.start < end:
-                end = max(start, b.start)
+                end = cut = max(start, b.start)
                 break
-        end = _continuation_end(stream, start, end, boundaries)
+        item_start = next((b.start for b in boundaries if b.label_start == m_start), m_start)
+        column = _column(stream, item_start, start, cut) if spec.max_rows > 1 else None
+        if column is not None:
+            li = stream.line_of_char[start]
+            end = min(end, stream.line_start[li] + len(stream.lines[li].text))
+        else:
+            end = _continuation_end(stream, start, end, boundaries)
         value_text = folded[start:end]
         marker = _ITEM_MARKER.search(value_text)
         if marker:
             end = start + marker.start()
-        while end > start and folded[end - 1] in _TRAILING:
+        # In a column the wrapped lines follow: a ";" between two land uses stays until the end.
+        while end > start and folded[end - 1] in (_TRAILING if column is None else " \t\n"):
             end -= 1
-        found.append(LocatedValue(spec, stream.span(m_start, m_end), stream.span(start, end), errors))
+        value = (stream.span(start, end) if column is None
+                 else _column_span(stream, template, boundaries, start, end, column, spec.max_rows))
+        found.append(LocatedValue(spec, stream.span(m_start, m_end), value, errors))
     found.sort(key=lambda lv: lv.value.start)
     return found

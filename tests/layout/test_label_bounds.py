@@ -102,3 +102,36 @@ def test_label_boundaries_start_at_the_item_letter() -> None:
     starts = {b.path: b.start for b in label_boundaries(stream, template)}
     assert starts["thua_dat[0].muc_dich_su_dung"] == 0
     assert starts["thua_dat[0].thoi_han_su_dung"] == text.index("d. Thời")
+
+
+def test_a_left_item_wraps_within_its_column_and_the_right_item_keeps_to_its_own() -> None:
+    # "c. Loại đất" lists two land types over two rows; "d. Thời hạn" sits right of its first row
+    lines = [
+        _line("c. Loại đất: Đất ở tại nông thôn: 400,0 m²;", 100, 160),
+        _line("d. Thời hạn sử dụng đất: Lâu dài", 900, 162),
+        _line("Đất trồng cây lâu năm: 1041,9 m²", 130, 200),
+        _line("đ. Hình thức sử dụng: Sử dụng riêng", 100, 240),
+    ]
+    fields = _fields(lines, "gcn_2024")
+    assert fields["thua_dat[0].muc_dich_su_dung[0].ten"].value == "Đất ở tại nông thôn"
+    assert fields["thua_dat[0].muc_dich_su_dung[1].ten"].value == "Đất trồng cây lâu năm"
+    assert fields["thua_dat[0].muc_dich_su_dung[1].dien_tich"].value == 1041.9
+    assert fields["thua_dat[0].thoi_han_su_dung"].value == "Lâu dài"
+    # the same with the two items read as one line
+    merged = [_line("c. Loại đất: Đất ở tại nông thôn: 400,0 m²; d. Thời hạn sử dụng đất: Lâu dài", 100, 160),
+              *lines[2:]]
+    fields = _fields(merged, "gcn_2024")
+    assert fields["thua_dat[0].muc_dich_su_dung[1].dien_tich"].value == 1041.9
+    assert fields["thua_dat[0].thoi_han_su_dung"].value == "Lâu dài"
+
+
+def test_a_right_item_wraps_within_its_column() -> None:
+    lines = [
+        _line("c. Loại đất: Đất ở tại đô thị (ODT)", 100, 160),
+        _line("d. Thời hạn sử dụng đất: Đất ở: Lâu dài;", 900, 162),
+        _line("Đất trồng cây lâu năm: đến ngày 15/10/2063", 920, 200),
+        _line("đ. Hình thức sử dụng: Sử dụng riêng", 100, 240),
+    ]
+    fields = _fields(lines, "gcn_2024")
+    assert fields["thua_dat[0].thoi_han_su_dung"].value == "Đất ở: Lâu dài; Đất trồng cây lâu năm: đến ngày 15/10/2063"
+    assert fields["thua_dat[0].muc_dich_su_dung[0].ten"].value == "Đất ở tại đô thị (ODT)"
