@@ -21,7 +21,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from digitize.fields.normalize import clean_text, fix_digit_confusions
+from digitize.fields.normalize import clean_text, fix_digit_confusions, normalize_date
 from digitize.layout.candidate import Candidate, ExtractContext, extractor
 from digitize.layout.reading import TextStream, fold_char
 from digitize.layout.values import NORMALIZERS, Normalized, normalize
@@ -145,7 +145,12 @@ def _date_line_normalizer(raw: str) -> Normalized | None:
     """Normaliser for the date part: the ISO date when day and month read cleanly; a date on
     dotted leaders is weaker evidence (handwriting)."""
     reading = read_date_line(clean_text(raw))
-    if reading is None or reading.iso is None:
+    if reading is None:
+        # A reader that lost the words ("14/03/2016", "ngày 14 tháng 3 năm 2016" spelt oddly)
+        # still gives a date the general date normaliser reads.
+        plain = normalize_date(raw)
+        return None if plain is None else Normalized(plain)
+    if reading.iso is None:
         return None
     return Normalized(reading.iso, list(reading.reasons), 0.8 if reading.dotted else 1.0)
 

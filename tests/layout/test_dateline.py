@@ -93,3 +93,13 @@ def test_an_unreadable_year_still_gives_the_place_and_no_date() -> None:
     fields = _fields([_line("Hải Dương, ngày 02 thủng 12 nàn: —'2.:4", 900, 400)])
     assert fields["noi_cap"].value == "Hải Dương"
     assert fields["ngay_cap"].value is None and fields["ngay_cap"].status == FieldStatus.UNREADABLE
+
+
+def test_the_date_line_normaliser_reads_a_second_readers_plain_date() -> None:
+    from digitize.layout.values import normalize
+
+    got = normalize("date_line", "14/03/2016")
+    assert got is not None and got.value == "2016-03-14"
+    dotted = normalize("date_line", "ngày ..14.. tháng ..7.. năm 2025")
+    assert dotted is not None and dotted.value == "2025-07-14" and dotted.score < 1.0
+    assert normalize("date_line", "ngày ..A.. tháng ..7.. năm 2025") is None
