@@ -135,3 +135,14 @@ def test_a_right_item_wraps_within_its_column() -> None:
     fields = _fields(lines, "gcn_2024")
     assert fields["thua_dat[0].thoi_han_su_dung"].value == "Đất ở: Lâu dài; Đất trồng cây lâu năm: đến ngày 15/10/2063"
     assert fields["thua_dat[0].muc_dich_su_dung[0].ten"].value == "Đất ở tại đô thị (ODT)"
+
+
+def test_2024_section_3_asset_rows_split_into_their_items() -> None:
+    fields = _fields([
+        _line("3. Thông tin tài sản gắn liền với đất", 100, 380),
+        _line("a. Tên tài sản: Nhà ở riêng lẻ b. Diện tích sử dụng: 180,5m²", 100, 420),
+        _line("c. Hình thức sở hữu: Sở hữu riêng d. Thời hạn sở hữu: -/-", 100, 460),
+    ], "gcn_2024")
+    assert fields["tai_san[0].loai"].value == "Nhà ở riêng lẻ"
+    assert fields["tai_san[0].hinh_thuc_so_huu"].value == "Sở hữu riêng"
+    assert "tai_san[0].thoi_han_so_huu" not in fields  # "-/-" is empty
