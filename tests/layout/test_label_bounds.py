@@ -146,3 +146,9 @@ def test_2024_section_3_asset_rows_split_into_their_items() -> None:
     assert fields["tai_san[0].loai"].value == "Nhà ở riêng lẻ"
     assert fields["tai_san[0].hinh_thuc_so_huu"].value == "Sở hữu riêng"
     assert "tai_san[0].thoi_han_so_huu" not in fields  # "-/-" is empty
+
+
+def test_the_section_heading_is_not_the_asset_type_label() -> None:
+    fields = _fields([_line("3. Thông tin tài sản gắn liền với đất: -/-", 100, 380),
+                      _line("4. Ghi chú: -/-", 100, 420)], "gcn_2024")
+    assert "tai_san[0].loai" not in fields
