@@ -21,6 +21,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from digitize.confidence import HANDWRITING_CHAR_CONFIDENCE
 from digitize.fields.normalize import clean_text, fix_digit_confusions, normalize_date
 from digitize.layout.candidate import Candidate, ExtractContext, extractor
 from digitize.layout.reading import TextStream, fold_char
@@ -46,9 +47,6 @@ DATE_LINE_NO_YEAR = re.compile(
 )
 # Dotted leaders and the marks OCR makes of them.
 _LEADER = re.compile(r"[.…_·:,]{2,}|…")
-# Mean character confidence below which a day or month reads as handwriting (printed text
-# reads well above it; ballpoint over dots well below).
-HANDWRITING_CHAR_CONFIDENCE = 0.6
 # A place must have at least this many letters (what is left of a place, not a stray mark).
 MIN_PLACE_LETTERS = 3
 # Years a certificate's date line can carry (the earliest land certificates to the near future).
