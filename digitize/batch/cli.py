@@ -88,10 +88,10 @@ def batch_command(ctx: click.Context, inputs: tuple[str, ...], out_dir: Path, db
     from digitize.batch.executors.base import ExecutorError
     from digitize.batch.runner import BatchOptions, Coordinator
     from digitize.batch.tasks import load_plugins
-    from digitize.cli import _settings
+    from digitize.extract_cli import settings_from_context
     from digitize.ocr.base import get_backend_class
 
-    settings = _settings(ctx, backend=backend)
+    settings = settings_from_context(ctx, backend=backend)
     try:
         load_plugins(plugins)
         get_backend_class(settings.backend)
