@@ -97,6 +97,7 @@ class Plan:
 
     @property
     def pages(self) -> int:
+        """Page tasks to do."""
         return len(self.tasks)
 
 

@@ -126,12 +126,15 @@ class LocalExecutor:
 
     # -- tasks --------------------------------------------------------------------------------
     def free_slots(self) -> int:
+        """Idle workers whose backend is loaded."""
         return sum(1 for w in self._workers if w.ready and w.task is None)
 
     def in_flight(self) -> int:
+        """Tasks the workers hold now."""
         return sum(1 for w in self._workers if w.task is not None)
 
     def submit(self, task: PageTask) -> None:
+        """Give ``task`` to an idle, ready worker (``free_slots()`` must be positive)."""
         worker = next(w for w in self._workers if w.ready and w.task is None)
         worker.task = task
         worker.deadline = time.monotonic() + self.page_timeout
@@ -141,6 +144,7 @@ class LocalExecutor:
             log.debug("a worker died as it was given a task")  # wait() reports the task lost
 
     def worker_rss_mib(self) -> dict[int, float]:
+        """Resident memory of each worker by process id, as it last reported."""
         return {w.process.pid or 0: w.rss_mib for w in self._workers if w.rss_mib}
 
     def _drain(self, worker: _Worker, events: list[Event]) -> None:
@@ -185,6 +189,7 @@ class LocalExecutor:
             self._replace(worker, kill=False)  # recycled: long runs leak
 
     def wait(self, timeout: float) -> list[Event]:
+        """Results, crashes and timeouts since the last call; waits up to ``timeout`` s (less near a deadline)."""
         now = time.monotonic()
         deadlines = [w.deadline - now for w in self._workers if w.task is not None]
         limit = max(0.0, min([timeout, *deadlines]))
@@ -198,6 +203,7 @@ class LocalExecutor:
         return events
 
     def shutdown(self) -> None:
+        """Stop every worker now; tasks in flight are abandoned (a resume redoes them)."""
         for worker in self._workers:
             if worker.process.is_alive():
                 worker.process.kill()

@@ -129,20 +129,25 @@ class RayExecutor:
         self._slots[self._slots.index(slot)] = self._spawn()
 
     def free_slots(self) -> int:
+        """Idle workers whose backend is loaded."""
         return sum(1 for s in self._slots if s.ready and s.task is None)
 
     def in_flight(self) -> int:
+        """Tasks the workers hold now."""
         return sum(1 for s in self._slots if s.task is not None)
 
     def submit(self, task: PageTask) -> None:
+        """Give ``task`` to an idle, ready worker (``free_slots()`` must be positive)."""
         slot = next(s for s in self._slots if s.ready and s.task is None)
         slot.task, slot.ref = task, slot.actor.process.remote(task)
         slot.deadline = time.monotonic() + self.page_timeout
 
     def worker_rss_mib(self) -> dict[int, float]:
+        """Resident memory of each worker by process id, as it last reported."""
         return {s.pid: s.rss_mib for s in self._slots if s.rss_mib}
 
     def wait(self, timeout: float) -> list[Event]:
+        """Results, crashes and timeouts since the last call; waits up to ``timeout`` s (less near a deadline)."""
         import ray
         from ray.exceptions import RayActorError, RayError
 
@@ -203,6 +208,7 @@ class RayExecutor:
         self._replace(slot)
 
     def shutdown(self) -> None:
+        """Stop every worker now; tasks in flight are abandoned (a resume redoes them)."""
         import ray
 
         for slot in self._slots:
