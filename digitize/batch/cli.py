@@ -15,6 +15,7 @@ log = logging.getLogger(__name__)
 DEFAULT_MAX_TASKS_PER_WORKER = 200
 DEFAULT_PAGE_TIMEOUT_S = 300.0
 DEFAULT_MAX_ATTEMPTS = 3
+CLUSTER_CPUS = 0  # --jobs for a Ray cluster: one actor per CPU the cluster has
 
 
 def _summary_lines(summary: object) -> list[str]:
@@ -49,7 +50,8 @@ def _summary_lines(summary: object) -> list[str]:
 @click.option("--db", default=None, help="Store URL (postgresql+psycopg://user@host/db) or SQLite file. "
                                          "Default: OUT/digitize.db.")
 @click.option("--jobs", type=click.IntRange(1, 512), default=None,
-              help="Worker processes (Ray actors). Default: the number of CPUs.")
+              help="Worker processes (Ray actors). Default: the CPUs of this machine (of the Ray cluster "
+                   "with --ray-address).")
 @click.option("--executor", type=click.Choice(["local", "ray"]), default="local", show_default=True,
               help="local: worker processes on this machine; ray: Ray actors (pip install 'digitize[ray]').")
 @click.option("--ray-address", default=None, help="Ray cluster to join (ray start --head prints it). "
@@ -91,6 +93,8 @@ def batch_command(ctx: click.Context, inputs: tuple[str, ...], out_dir: Path, db
     from digitize.extract_cli import settings_from_context
     from digitize.ocr.base import get_backend_class
 
+    if ray_address and executor != "ray":
+        raise click.UsageError("--ray-address needs --executor ray")
     settings = settings_from_context(ctx, backend=backend)
     try:
         load_plugins(plugins)
@@ -98,7 +102,8 @@ def batch_command(ctx: click.Context, inputs: tuple[str, ...], out_dir: Path, db
     except (ImportError, ValueError) as exc:
         raise click.BadParameter(str(exc), param_hint="--backend / --plugin") from exc
     options = BatchOptions(
-        inputs=list(inputs), out_dir=out_dir, settings=settings, db=db, jobs=jobs or os.cpu_count() or 1,
+        inputs=list(inputs), out_dir=out_dir, settings=settings, db=db,
+        jobs=jobs or (CLUSTER_CPUS if ray_address else os.cpu_count() or 1),
         executor=executor, ray_address=ray_address, dossier_by=dossier_by, retry_failed=retry_failed, force=force,
         rehash=rehash, page_timeout=page_timeout, max_attempts=max_attempts,
         max_tasks_per_worker=max_tasks_per_worker, plugins=list(plugins), plain_progress=plain)

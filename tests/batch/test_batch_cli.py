@@ -37,6 +37,8 @@ def test_bad_arguments_exit_2_and_an_unloadable_backend_exits_4(tmp_path: Path) 
     assert code == 2
     code, _ = _invoke(str(tmp_path / "empty"), "--out", str(tmp_path / "out"), "--backend", "nope")
     assert code == 2
+    code, output = _invoke(str(tmp_path / "empty"), "--out", str(tmp_path / "out"), "--ray-address", "h:6379")
+    assert code == 2 and "--executor ray" in output
     make_inputs(tmp_path / "in", ["a.jpg"])
     code, output = _invoke(str(tmp_path / "in"), "--out", str(tmp_path / "out2"), "--backend", "broken",
                            "--plugin", PLUGIN, "--jobs", "1")

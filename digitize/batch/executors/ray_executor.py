@@ -108,9 +108,11 @@ class RayExecutor:
                          configure_logging=False)
             else:
                 self._temp_dir = tempfile.mkdtemp(prefix=RAY_TEMP_PREFIX, dir="/tmp")
-                ray.init(num_cpus=self.jobs, include_dashboard=False, _temp_dir=self._temp_dir,
+                ray.init(num_cpus=max(1, self.jobs), include_dashboard=False, _temp_dir=self._temp_dir,
                          runtime_env=runtime_env, log_to_driver=False, configure_logging=False)
             self._started_ray = True
+        if self.jobs <= 0:  # one actor per CPU of the cluster
+            self.jobs = max(1, int(ray.cluster_resources().get("CPU", 1)))
         self._actor_class = ray.remote(num_cpus=1, max_restarts=0, max_task_retries=0)(BatchActor)
         self._slots = [self._spawn() for _ in range(self.jobs)]
 
