@@ -23,6 +23,7 @@ to within a few tenths of a percent of the diagonal.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import cv2
@@ -393,8 +394,15 @@ def _score(quad: Quad, mean_sup: float, min_sup: float, area: float, closed_lab:
     return score, ring
 
 
-def quad_candidates(image: np.ndarray, work_side: int = 480) -> list[QuadCandidate]:
-    """All document-quad candidates, best first, in ``image`` coordinates."""
+def quad_candidates(image: np.ndarray, work_side: int = 480, min_area: float = 0.06, components: int = 3,
+                    shape: Callable[[Quad], bool] | None = None) -> list[QuadCandidate]:
+    """All document-quad candidates, best first, in ``image`` coordinates.
+
+    ``min_area`` (share of the frame) and ``components`` (regions kept per cue) default to
+    a page filling much of the photo; the ID-card search (:mod:`.cards`) asks for smaller
+    regions and more of them, and ``shape`` skips outlines of the wrong proportions
+    before they are scored (scoring is the expensive part).
+    """
     bgr = to_bgr(image)
     small, s = downscale(bgr, work_side)
     h, w = small.shape[:2]
@@ -419,7 +427,7 @@ def quad_candidates(image: np.ndarray, work_side: int = 480) -> list[QuadCandida
     seen: list[np.ndarray] = []
     tol = 0.008 * math.hypot(w, h)
     for cue, mask in _candidate_masks(small):
-        for comp in _largest_components(mask, 0.06):
+        for comp in _largest_components(mask, min_area, components):
             res = _quad_from_mask(comp)
             if res is None:
                 continue
@@ -432,7 +440,7 @@ def quad_candidates(image: np.ndarray, work_side: int = 480) -> list[QuadCandida
             if not _shape_ok(quad, w, h):
                 continue
             area = quad_area(quad) / (w * h)
-            if area < 0.06 or area > 1.05:
+            if area < min_area or area > 1.05 or (shape is not None and not shape(quad)):
                 continue
             sup = edge_support(gx, gy, quad, extra=colour_grads)
             mean_sup, min_sup = float(np.mean(sup)), float(np.min(sup))

@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field
 
 from digitize.config import Settings
 from digitize.model import Page, Quality, Transform
+from digitize.preprocess import cards
 from digitize.preprocess import crop as crop_mod
 from digitize.preprocess.damage import background_colour, damage_mask
 from digitize.preprocess.deskew import ink_mask
@@ -130,6 +131,13 @@ def preprocess(
 
     # -- 1. find the document -----------------------------------------------------------
     quad = crop_mod.find_document_quad(ana) if opts.find_document else None
+    is_card = False
+    if opts.find_document and cards.background_like(quad, (ana.shape[1], ana.shape[0])):
+        # Nothing found, or the table itself: an ID card small in the frame is looked for.
+        card = cards.find_card_quad(ana)
+        if card is not None:
+            quad = crop_mod.refine_quad(ana, card.quad)
+            is_card = True
     found = quad is not None
     if quad is None:
         quad_orig = np.array([[0, 0], [W0 - 1, 0], [W0 - 1, H0 - 1], [0, H0 - 1]], float)
@@ -140,7 +148,13 @@ def preprocess(
         Hc = scale_matrix((Wp - 1) / max(W0 - 1, 1), (Hp - 1) / max(H0 - 1, 1))
     else:
         quad_orig = order_corners(quad / s_a)
-        Wp, Hp, _fmt = crop_mod.page_size(quad_orig, max_side=opts.max_output_side)
+        Wp, Hp, fmt = crop_mod.page_size(quad_orig, max_side=opts.max_output_side)
+        small = quad_area(quad_orig) < cards.SMALL_CARD_AREA * W0 * H0
+        if is_card or (fmt == "id1" and small):
+            # A card is read from a crop large enough for its small print, whatever its size in the photo.
+            Wp, Hp = cards.card_output_size((Wp, Hp), min(cards.CARD_LONG_SIDE_PX, opts.max_output_side))
+            if is_card:
+                warnings.append(f"crop: an ID card small in the frame, read from a crop upscaled to {max(Wp, Hp)} px")
         Hc = crop_mod.rectify_matrix(quad_orig, (Wp, Hp))
     cut_off = found and crop_mod.quad_cut_off(quad_orig, (W0, H0))
     if cut_off:
@@ -210,6 +224,8 @@ def preprocess(
     qt = time.perf_counter()
     orig_per_ana_px = (math.sqrt(quad_area(quad_orig) / max(Wa * Ha, 1)) if found
                        else 1.0 / max(a_scale * Hc[0, 0], 1e-9))
+    # analysis pixels per pixel of the ~1000 px copy they were warped from (> 1: a small card, enlarged)
+    upsampled = max(1.0, 1.0 / max(orig_per_ana_px * s_a, 1e-9))
     quality_all = assess_quality(
         rect_a,
         original_scale=orig_per_ana_px,
@@ -218,6 +234,7 @@ def preprocess(
         damaged_fraction=None,
         gray=gray_a,
         mask=mask_a,
+        upsampled=upsampled,
     )
     timings["preprocess.quality"] = time.perf_counter() - qt
     results: list[Page] = []

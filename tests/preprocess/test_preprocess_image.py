@@ -94,12 +94,21 @@ def test_quality_flags_blur_dark_and_cut_off(plain_page: synth.SyntheticPage) ->
     assert page.quality.retake_recommended or "no_document_found" in page.quality.flags
 
 
-def test_assess_quality_small_text() -> None:
+def _text_sheet(scale: float, step: int) -> np.ndarray:
     img = np.full((300, 400, 3), 240, np.uint8)
-    for y in range(20, 280, 8):
-        cv2.putText(img, "abc def ghi jkl mno", (5, y), cv2.FONT_HERSHEY_PLAIN, 0.45, (20, 20, 20), 1)
-    q = assess_quality(img)
-    assert "text_too_small" in q.flags
+    for y in range(20, 280, step):
+        cv2.putText(img, "abc def ghi jkl mno", (5, y), cv2.FONT_HERSHEY_PLAIN, scale, (20, 20, 20), 1)
+    return img
+
+
+def test_assess_quality_small_text() -> None:
+    # ~4 px letters: too small to read, a person would move closer
+    q = assess_quality(_text_sheet(0.35, 6))
+    assert "text_too_small" in q.flags and q.retake_recommended
+    # 5-7 px letters (a card on a table, a page in a Zalo-sized photo) are read: no retake
+    for scale, step in ((0.45, 8), (0.6, 10)):
+        q = assess_quality(_text_sheet(scale, step))
+        assert "text_too_small" not in q.flags, (scale, q.metrics)
 
 
 @pytest.mark.parametrize(
