@@ -202,12 +202,12 @@ def assess_quality(
     metrics["glare_fraction"] = round(glare, 4)
     th = text_height(mask, 3.0 * max(1.0, upsampled)) if ink > 0.002 else None
     sigma = None  # blur_sigma() is kept for diagnosis; the reblur score decides (cheaper)
-    reblur = None
-    if th is not None:
-        # Measured at the photo's own resolution: an enlarged crop looks blurred by construction.
-        g_r = g0 if upsampled <= 1.05 else cv2.resize(
-            g0, None, fx=1.0 / upsampled, fy=1.0 / upsampled, interpolation=cv2.INTER_AREA)
-        reblur = reblur_score(g_r)
+    # Blur is measured with or without letters: a strongly blurred photo has none left, while
+    # a blank sheet's grain still looks sharp.  At the photo's own resolution: an enlarged
+    # crop looks blurred by construction.
+    g_r = g0 if upsampled <= 1.05 else cv2.resize(
+        g0, None, fx=1.0 / upsampled, fy=1.0 / upsampled, interpolation=cv2.INTER_AREA)
+    reblur: float | None = reblur_score(g_r)
     if reblur is not None:
         metrics["reblur"] = round(reblur, 3)
     if th is not None:
@@ -223,14 +223,12 @@ def assess_quality(
     if glare > GLARE_FLAG:
         flags.append("glare")
     if th is None:
-        if ink < 0.002 or th is None:
-            flags.append("no_text")
-    else:
-        if th * original_scale < MIN_TEXT_PX:
-            flags.append("text_too_small")
-        # Calibrated on synthetic photos: 0.78 ~ a Gaussian blur of 2 px at analysis size.
-        if reblur is not None and reblur > 0.78:
-            flags.append("blurry")
+        flags.append("no_text")
+    elif th * original_scale < MIN_TEXT_PX:
+        flags.append("text_too_small")
+    # Calibrated on synthetic photos: 0.78 ~ a Gaussian blur of 2 px at analysis size.
+    if reblur is not None and reblur > 0.78:
+        flags.append("blurry")
     if cut_off:
         flags.append("cut_off")
     if not document_found:
