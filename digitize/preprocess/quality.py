@@ -53,6 +53,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
 # 6-9 px text is no reason to retake.
 MIN_TEXT_PX = 4.5
 
+BLUR_MIN_CONTRAST = 20.0  # grey levels between paper and darkest marks below which blur is not judged
 GLARE_WHITE = 248  # blown out: the paper as white as the camera records
 GLARE_MARGIN = 8  # ... and brighter than the page's own paper (grey levels)
 GLARE_WIPE = 0.02  # closing size (share of the short side) that wipes text out of the paper
@@ -205,9 +206,12 @@ def assess_quality(
     # Blur is measured with or without letters: a strongly blurred photo has none left, while
     # a blank sheet's grain still looks sharp.  At the photo's own resolution: an enlarged
     # crop looks blurred by construction.
-    g_r = g0 if upsampled <= 1.05 else cv2.resize(
-        g0, None, fx=1.0 / upsampled, fy=1.0 / upsampled, interpolation=cv2.INTER_AREA)
-    reblur: float | None = reblur_score(g_r)
+    # A sheet with nothing on it (no contrast at all) has no edges to judge.
+    reblur: float | None = None
+    if th is not None or paper - dark >= BLUR_MIN_CONTRAST:
+        g_r = g0 if upsampled <= 1.05 else cv2.resize(
+            g0, None, fx=1.0 / upsampled, fy=1.0 / upsampled, interpolation=cv2.INTER_AREA)
+        reblur = reblur_score(g_r)
     if reblur is not None:
         metrics["reblur"] = round(reblur, 3)
     if th is not None:

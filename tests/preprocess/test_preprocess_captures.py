@@ -122,3 +122,9 @@ def test_blurred_page_still_told_to_retake() -> None:
     blurred = cv2.GaussianBlur(ph.image, (0, 0), 2.5)
     q = preprocess(make_page(blurred))[0].quality
     assert q.retake_recommended, q.flags
+
+
+def test_blank_sheet_is_not_called_blurry() -> None:
+    # blur is judged without letters too (a blurred card), but a sheet with nothing on it has no edges to judge
+    q = preprocess(make_page(np.full((900, 700, 3), 250, np.uint8)))[0].quality
+    assert "blurry" not in q.flags and "no_text" in q.flags
