@@ -123,12 +123,6 @@ def card_output_size(size: tuple[int, int], long_side: int = CARD_LONG_SIDE_PX) 
     return max(1, round(w * k)), max(1, round(h * k))
 
 
-def upscale_factor(size: tuple[int, int], long_side: int = CARD_LONG_SIDE_PX) -> float:
-    """How much :func:`card_output_size` enlarges a card of ``size`` (1.0: not at all)."""
-    w, h = size
-    return max(1.0, long_side / max(w, h, 1))
-
-
 __all__ = [
     "CARD_LONG_SIDE_PX",
     "SMALL_CARD_AREA",
@@ -138,5 +132,4 @@ __all__ = [
     "find_card_quad",
     "is_card_shaped",
     "sides_on_border",
-    "upscale_factor",
 ]

@@ -8,8 +8,8 @@ at the colours (text wiped out first) around and inside a candidate outline:
   frame printed on the page, not its edge); :func:`expand_outward` then looks for the
   paper's edge further out.
 * :func:`homogeneity`: one paper colour inside.
-* :func:`side_paper`: paper just inside EVERY side (an outline that slipped onto a row of
-  keys or a strip of mat has that strip inside one side).
+* :func:`pull_in_to_paper`: a side that slipped onto a row of keys or a strip of mat (that
+  strip lies just inside it) is moved in to where the paper begins.
 * :func:`paper_to_border`: the same paper all the way out to the photo's border (a flat
   scan whose sheet is the image).
 
@@ -157,42 +157,10 @@ def homogeneity(lab: np.ndarray, quad: Quad) -> float:
     return float((d < 12.0).mean())
 
 
-SIDE_BAND = 0.03  # inward offset (share of the outline's diagonal) where the paper is checked per side
-SIDE_PAPER_MIN = 0.6  # share of a side's inner band that must be the page's paper for full score
-
-
-def side_paper(lab: np.ndarray, quad: Quad) -> float:
-    """The lowest share, over the four sides, of a band just inside the side that is paper.
-
-    An outline that slipped onto the next edge out (a row of keys below the page, a strip
-    of mat, the adjacent page's far edge) has that strip of table just inside one side;
-    the page's own outline has its paper there.  "Paper" is the quad's median colour.
-    """
-    h, w = lab.shape[:2]
-    q = order_corners(quad)
-    c = q.mean(axis=0)
-    off = SIDE_BAND * float(np.hypot(*(q[2] - q[0])))
-    inner = np.clip(np.round(c + (q - c) * 0.8).astype(int), 0, [w - 1, h - 1])
-    x0, y0 = inner.min(axis=0)
-    x1, y1 = inner.max(axis=0) + 1
-    paper = np.median(lab[y0:y1:4, x0:x1:4].reshape(-1, 3), axis=0)
-    ts = np.linspace(0.1, 0.9, 24)
-    worst = 1.0
-    for i in range(4):
-        a, b = q[i], q[(i + 1) % 4]
-        d = b - a
-        nrm = np.array([-d[1], d[0]]) / (float(np.hypot(*d)) + 1e-9)
-        if float((a + d / 2 - c) @ nrm) > 0:  # make the normal point inward
-            nrm = -nrm
-        p = a[None, :] + ts[:, None] * d[None, :] + off * nrm[None, :]
-        x = np.clip(np.round(p[:, 0]).astype(int), 0, w - 1)
-        y = np.clip(np.round(p[:, 1]).astype(int), 0, h - 1)
-        dist = np.sqrt((((lab[y, x] - paper) ** 2) * np.array([0.5, 1.0, 1.0], np.float32)).sum(axis=1))
-        worst = min(worst, float((dist < 2 * 12.0).mean()))
-    return worst
-
-
 PRINTED_FRAME_RING = 16.0  # colour contrast across an outline below which paper lies on both sides
+# A printed frame on a sheet that is the whole image leaves a thin margin: the frame covers
+# most of the image (light cloth around a smaller page can pass the colour test).
+PAPER_BORDER_MIN_AREA = 0.8
 PAPER_OUTSIDE_SHARE = 0.85  # share of the frame outside the outline that must be that same paper
 PAPER_COLOUR_DIST = 12.0  # Lab distance (L weighted 0.5) of one paper colour, as in homogeneity
 
