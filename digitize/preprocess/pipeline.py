@@ -170,7 +170,13 @@ def preprocess(
     a_scale = min(1.0, opts.analysis_side / max(Wp, Hp))
     Wa, Ha = max(1, round(Wp * a_scale)), max(1, round(Hp * a_scale))
     to_ana_page = scale_matrix(a_scale) @ Hc @ scale_matrix(1.0 / s_a)
-    rect_a = warp(ana, to_ana_page, (Wa, Ha), border=cv2.BORDER_REPLICATE)
+    # A small card comes out larger than it is in the reduced copy: its analysis copy is
+    # warped from the photo itself, or orientation and quality see the reduced copy's blur.
+    from_photo = found and quad_area(quad_orig) * s_a * s_a < Wa * Ha
+    if from_photo:
+        rect_a = warp(src, scale_matrix(a_scale) @ Hc, (Wa, Ha), border=cv2.BORDER_REPLICATE)
+    else:
+        rect_a = warp(ana, to_ana_page, (Wa, Ha), border=cv2.BORDER_REPLICATE)
     # Dropout needs neutral paper: even out light and colour cast first (cheap at this size).
     flat_a = flatten_illumination(rect_a) if opts.flatten else rect_a
     drop_a = drop_colours(flat_a) if opts.dropout else None
@@ -224,8 +230,8 @@ def preprocess(
     qt = time.perf_counter()
     orig_per_ana_px = (math.sqrt(quad_area(quad_orig) / max(Wa * Ha, 1)) if found
                        else 1.0 / max(a_scale * Hc[0, 0], 1e-9))
-    # analysis pixels per pixel of the ~1000 px copy they were warped from (> 1: a small card, enlarged)
-    upsampled = max(1.0, 1.0 / max(orig_per_ana_px * s_a, 1e-9))
+    # analysis pixels per pixel of the image they were warped from (> 1: a small card, enlarged)
+    upsampled = max(1.0, 1.0 / max(orig_per_ana_px * (1.0 if from_photo else s_a), 1e-9))
     quality_all = assess_quality(
         rect_a,
         original_scale=orig_per_ana_px,
