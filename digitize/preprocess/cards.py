@@ -17,10 +17,12 @@ scale, so boxes still map back to the photo).
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 
 from digitize.preprocess.crop import ID1_ASPECT, PAGE_ASPECT, QuadCandidate, quad_candidates
 from digitize.preprocess.geometry import Quad, order_corners, quad_area
+from digitize.preprocess.paper import wipe_text
 
 # The measured long/short ratio of a card under a few degrees of perspective stays within
 # ~12 % of ID-1; pages (A4, 1.41) are 11 % away, so the card search also rejects most of them.
@@ -32,6 +34,7 @@ CARD_MAX_AREA = 0.6
 CARD_WORK_SIDE = 640  # a 30 % card is ~130 px long at 480 px: too few pixels for its corners
 CARD_COMPONENTS = 8  # patterned tables break into many regions; the card is one of them
 CARD_MIN_SCORE = 0.5
+TABLE_PATTERN = 0.025  # opening size (share of the short side): wider than a cloth's dots, narrower than a card
 CARD_MIN_SIDE_SUPPORT = 0.45  # a card lying on a table has an edge on all four sides
 # Rectified card crop: 1400 px on the long side is ~16 px/mm, so the 6-7 pt labels reach
 # ~22 px and the 8-9 pt values ~30 px cap height, what the OCR reads best (the cards of our
@@ -93,10 +96,34 @@ def background_like(quad: Quad | None, size: tuple[int, int]) -> bool:
     return sides_on_border(q, size) >= 2 or not document_shaped
 
 
+def _not_table(small: np.ndarray) -> list[tuple[str, np.ndarray]]:
+    """Regions unlike the table's commonest colour, with the table's pattern opened away.
+
+    The page search models the paper by the colour at the image centre; with a small card
+    the centre is the table.  Here the table is the image's median colour and the card is
+    what differs from it; an opening wider than a cloth's dots or a mat's strands removes
+    the pattern, and a cut along strong edges parts the card from a glare band or a
+    pattern blob touching it.
+    """
+    closed = np.dstack([wipe_text(small[:, :, c]) for c in range(3)])
+    lab = cv2.cvtColor(closed, cv2.COLOR_BGR2LAB).astype(np.float32)
+    table = np.median(lab.reshape(-1, 3), axis=0)
+    dist = np.sqrt(((lab - table) ** 2 * np.array([0.5, 1.0, 1.0], np.float32)).sum(axis=2))
+    _, far = cv2.threshold(np.clip(dist * 2.0, 0, 255).astype(np.uint8), 0, 255,
+                           cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    k = max(3, int(min(small.shape[:2]) * TABLE_PATTERN) | 1)
+    far = cv2.morphologyEx(far, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+    gray = cv2.GaussianBlur(cv2.cvtColor(closed, cv2.COLOR_BGR2GRAY), (3, 3), 0)
+    edges = cv2.dilate(cv2.Canny(gray, 40, 100), np.ones((3, 3), np.uint8))
+    cut = cv2.morphologyEx(cv2.bitwise_and(far, cv2.bitwise_not(edges)), cv2.MORPH_OPEN,
+                           cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5)))
+    return [("not-table", far), ("not-table-cut", cut)]
+
+
 def card_candidates(image: np.ndarray) -> list[QuadCandidate]:
     """Card-shaped outlines of at least :data:`CARD_MIN_AREA` of the frame, best first."""
     cands = quad_candidates(image, work_side=CARD_WORK_SIDE, min_area=CARD_MIN_AREA,
-                            components=CARD_COMPONENTS, shape=is_card_shaped)
+                            components=CARD_COMPONENTS, shape=is_card_shaped, extra_cues=_not_table)
     return [c for c in cands if c.area_fraction <= CARD_MAX_AREA]
 
 

@@ -335,13 +335,16 @@ def _score(quad: Quad, mean_sup: float, min_sup: float, area: float, closed_lab:
 
 
 def quad_candidates(image: np.ndarray, work_side: int = 480, min_area: float = 0.06, components: int = 3,
-                    shape: Callable[[Quad], bool] | None = None) -> list[QuadCandidate]:
+                    shape: Callable[[Quad], bool] | None = None,
+                    extra_cues: Callable[[np.ndarray], list[tuple[str, np.ndarray]]] | None = None,
+                    ) -> list[QuadCandidate]:
     """All document-quad candidates, best first, in ``image`` coordinates.
 
     ``min_area`` (share of the frame) and ``components`` (regions kept per cue) default to
     a page filling much of the photo; the ID-card search (:mod:`.cards`) asks for smaller
     regions and more of them, and ``shape`` skips outlines of the wrong proportions
-    before they are scored (scoring is the expensive part).
+    before they are scored (scoring is the expensive part); ``extra_cues`` adds masks
+    computed from the working copy.
     """
     bgr = to_bgr(image)
     small, s = downscale(bgr, work_side)
@@ -366,7 +369,8 @@ def quad_candidates(image: np.ndarray, work_side: int = 480, min_area: float = 0
                              cv2.Sobel(c, cv2.CV_32F, 0, 1, ksize=3) / 4.0 * 2.5))
     seen: list[np.ndarray] = []
     tol = 0.008 * math.hypot(w, h)
-    for cue, mask in _candidate_masks(small):
+    masks = _candidate_masks(small) + (extra_cues(small) if extra_cues is not None else [])
+    for cue, mask in masks:
         for comp in _largest_components(mask, min_area, components):
             res = _quad_from_mask(comp)
             if res is None:

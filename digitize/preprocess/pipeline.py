@@ -40,6 +40,7 @@ from digitize.preprocess.geometry import (
     warp,
 )
 from digitize.preprocess.orient import analyse_orientation
+from digitize.preprocess.paper import pull_in_to_paper
 from digitize.preprocess.quality import _quality, assess_quality
 
 
@@ -136,7 +137,7 @@ def preprocess(
         # Nothing found, or the table itself: an ID card small in the frame is looked for.
         card = cards.find_card_quad(ana)
         if card is not None:
-            quad = crop_mod.refine_quad(ana, card.quad)
+            quad = crop_mod.refine_quad(ana, pull_in_to_paper(ana, card.quad))
             is_card = True
     found = quad is not None
     if quad is None:
