@@ -218,7 +218,7 @@ def _quad_from_mask(mask: np.ndarray) -> tuple[Quad, np.ndarray] | None:
     return refit_quad(quad, pts, tol), pts
 
 
-SIDE_SUBSETS = 3  # alternative outlines tried per region (the longest sides first)
+SIDE_SUBSETS = 2  # alternative outlines tried per region (the longest sides first; each costs a scoring)
 
 
 def _side_subset_quads(mask: np.ndarray, pts: np.ndarray) -> list[Quad]:

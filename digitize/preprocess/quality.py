@@ -124,12 +124,14 @@ def reblur_score(gray: np.ndarray) -> float:
     return max(scores)
 
 
-def _cells(a: np.ndarray, cell: int, fn: str, q: float = 50.0) -> np.ndarray:
-    """Per-cell percentile ``q`` of ``a`` over a grid of ``cell`` x ``cell`` blocks."""
+def _cells(a: np.ndarray, cell: int, fn: str, q: float = 98.0) -> np.ndarray:
+    """Per-cell mean, or percentile ``q``, of ``a`` over a grid of ``cell`` x ``cell`` blocks."""
     h, w = a.shape[:2]
     gh, gw = h // cell, w // cell
-    blocks = a[: gh * cell, : gw * cell].reshape(gh, cell, gw, cell).swapaxes(1, 2).reshape(gh, gw, -1)
-    return np.percentile(blocks, q, axis=2) if fn == "pct" else blocks.mean(axis=2)
+    blocks = a[: gh * cell, : gw * cell].reshape(gh, cell, gw, cell)
+    if fn == "mean":
+        return np.asarray(blocks.mean(axis=(1, 3)))
+    return np.percentile(blocks.swapaxes(1, 2).reshape(gh, gw, -1), q, axis=2)
 
 
 def glare_fraction(bgr: np.ndarray, page_mask: np.ndarray | None = None) -> float:
@@ -151,8 +153,10 @@ def glare_fraction(bgr: np.ndarray, page_mask: np.ndarray | None = None) -> floa
     paper = cv2.morphologyEx(gray, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
     strokes = cv2.subtract(paper, gray)
     cell = max(8, min(gray.shape[:2]) // GLARE_CELLS)
-    paper_c = _cells(paper.astype(np.float32), cell, "pct", 50.0)
-    ink_c = _cells(strokes.astype(np.float32), cell, "pct", 98.0)
+    # every other pixel is enough for the cells' percentiles (a quarter of the sorting)
+    half = max(4, cell // 2)
+    paper_c = _cells(paper[::2, ::2].astype(np.float32), half, "pct", 50.0)
+    ink_c = _cells(strokes[::2, ::2].astype(np.float32), half, "pct", 98.0)
     if page_mask is not None:
         inside = _cells((page_mask > 0).astype(np.float32), cell, "mean") > 0.5
         paper_c, ink_c = paper_c[inside], ink_c[inside]
