@@ -173,7 +173,9 @@ def preprocess(
     to_ana_page = scale_matrix(a_scale) @ Hc @ scale_matrix(1.0 / s_a)
     # A small card comes out larger than it is in the reduced copy: its analysis copy is
     # warped from the photo itself, or orientation and quality see the reduced copy's blur.
-    from_photo = found and quad_area(quad_orig) * s_a * s_a < Wa * Ha
+    # Only when the photo's own pixels are not more than the analysis copy's (a warp from the
+    # photo would otherwise shrink without low-pass filtering, and alias).
+    from_photo = found and quad_area(quad_orig) < Wa * Ha
     if from_photo:
         rect_a = warp(src, scale_matrix(a_scale) @ Hc, (Wa, Ha), border=cv2.BORDER_REPLICATE)
     else:
