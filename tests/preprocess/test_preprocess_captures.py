@@ -108,7 +108,7 @@ def test_glare_over_text_is_flagged() -> None:
     h, w = img.shape[:2]
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
     d = (xx - w * 0.5) * 0.8 + (yy - h * 0.3) * 0.6
-    band = np.exp(-((d / (0.06 * w)) ** 2))[..., None]
+    band = np.exp(-((d / (0.1 * w)) ** 2))[..., None]
     glared = np.clip(img + (255 - img.astype(np.float32)) * 0.93 * band, 0, 255).astype(np.uint8)
     assert glare_fraction(img) < 0.01
     assert glare_fraction(glared) > 0.03
