@@ -452,19 +452,29 @@ def find_document_quad(image: np.ndarray, min_score: float = 0.45) -> Quad | Non
 
     None means no convincing outline: the caller should use the whole image and say so.
     """
+    return find_document(image, min_score)[0]
+
+
+def find_document(image: np.ndarray, min_score: float = 0.45) -> tuple[Quad | None, bool]:
+    """:func:`find_document_quad`, and whether the whole image was judged to BE the page.
+
+    The second value is True when a frame printed on the paper has the same paper around
+    it out to the image's border (a flat scan): then there is no table in view, and no
+    small card to look for either.
+    """
     try:
         cands = quad_candidates(image)
     except cv2.error:
-        return None
+        return None, False
     if not cands or cands[0].score < min_score:
-        return None
+        return None, False
     choice = choose_candidate(cands, min_score)
     if (choice.ring < PRINTED_FRAME_RING and choice.area_fraction >= PAPER_BORDER_MIN_AREA
             and paper_to_border(image, choice.quad)):
         # A printed frame with the same paper all around it out to the photo's border: a
         # flat scan or a print whose sheet IS the image.  The whole image is the page.
-        return None
-    return refine_quad(image, pull_in_to_paper(image, choice.quad))
+        return None, True
+    return refine_quad(image, pull_in_to_paper(image, choice.quad)), False
 
 
 def _sides(q: np.ndarray) -> tuple[float, float]:

@@ -131,9 +131,9 @@ def preprocess(
     _debug_write(debug, "00_input.jpg", ana)
 
     # -- 1. find the document -----------------------------------------------------------
-    quad = crop_mod.find_document_quad(ana) if opts.find_document else None
+    quad, whole_page = crop_mod.find_document(ana) if opts.find_document else (None, False)
     is_card = False
-    if opts.find_document and cards.background_like(quad, (ana.shape[1], ana.shape[0])):
+    if opts.find_document and not whole_page and cards.background_like(quad, (ana.shape[1], ana.shape[0])):
         # Nothing found, or the table itself: an ID card small in the frame is looked for.
         card = cards.find_card_quad(ana)
         if card is not None:
