@@ -140,6 +140,7 @@ def preprocess(
             quad = crop_mod.refine_quad(ana, pull_in_to_paper(ana, card.quad))
             is_card = True
     found = quad is not None
+    card_crop = False
     if quad is None:
         quad_orig = np.array([[0, 0], [W0 - 1, 0], [W0 - 1, H0 - 1], [0, H0 - 1]], float)
         if opts.find_document:
@@ -151,7 +152,8 @@ def preprocess(
         quad_orig = order_corners(quad / s_a)
         Wp, Hp, fmt = crop_mod.page_size(quad_orig, max_side=opts.max_output_side)
         small = quad_area(quad_orig) < cards.SMALL_CARD_AREA * W0 * H0
-        if is_card or (fmt == "id1" and small):
+        card_crop = is_card or (fmt == "id1" and small)
+        if card_crop:
             # A card is read from a crop large enough for its small print, whatever its size in the photo.
             Wp, Hp = cards.card_output_size((Wp, Hp), min(cards.CARD_LONG_SIDE_PX, opts.max_output_side))
             if is_card:
@@ -174,8 +176,10 @@ def preprocess(
     # A small card comes out larger than it is in the reduced copy: its analysis copy is
     # warped from the photo itself, or orientation and quality see the reduced copy's blur.
     # Only when the photo's own pixels are not more than the analysis copy's (a warp from the
-    # photo would otherwise shrink without low-pass filtering, and alias).
-    from_photo = found and quad_area(quad_orig) < Wa * Ha
+    # photo would otherwise shrink without low-pass filtering, and alias), and only for cards:
+    # pages keep the analysis copy their orientation weights were fitted on (a page of a
+    # Zalo-sized photo warped from the photo got a wrong quarter turn on the real-style set).
+    from_photo = card_crop and quad_area(quad_orig) < Wa * Ha
     if from_photo:
         rect_a = warp(src, scale_matrix(a_scale) @ Hc, (Wa, Ha), border=cv2.BORDER_REPLICATE)
     else:
