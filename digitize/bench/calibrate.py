@@ -125,9 +125,10 @@ def load_samples(path: Path) -> dict[str, np.ndarray]:
 # mixed into each field family's prior (more: the prior says less), or None: no prior at all.
 PRIOR_VARIANTS: dict[str, float | None] = {"priors-20": 20.0, "priors-200": 200.0, "priors-1000": 1000.0,
                                             "no-priors": None}
-# The variant stored, chosen on the held-out figures (docs/confidence.md): without field priors the
-# leak on held-out conditions and on the real_style set is lowest at about the same ECE.
-DEFAULT_VARIANT = "no-priors"
+# The variant stored, chosen on the held-out figures (docs/confidence.md): priors shrunk with 1000
+# samples' weight gave the lowest ECE on held-out conditions and on the real_style set, and a leak on
+# real_style as low as any variant's (no priors leaked a little less on held-out conditions, more there).
+DEFAULT_VARIANT = "priors-1000"
 HELD_OUT_SET = "real_style"  # scored, never fitted on: the leave-one-generator-version-out check
 
 
