@@ -89,3 +89,14 @@ def test_calibrate_reuses_samples_and_stores_the_report(tmp_path: Path) -> None:
     chosen = meta["transfer"][meta["variant"]]
     assert set(chosen["leave_one_condition_out"]) == {"clean", "phone", "scan"}
     assert chosen["held_out_set_real_style"]["fields"] == 100
+
+
+def test_stored_model_was_fitted_without_real_style_pages_and_carries_its_report() -> None:
+    from digitize.bench.calibrate import DEFAULT_VARIANT
+    from digitize.ocr.models import models_dir
+
+    meta = json.loads((models_dir() / "calibration.json").read_text(encoding="utf-8"))["meta"]
+    assert "real_style" not in meta["set"] and meta["held_out_set"].startswith("real_style")
+    assert meta["variant"] == DEFAULT_VARIANT and set(meta["transfer"]) == set(PRIOR_VARIANTS)
+    chosen = meta["transfer"][meta["variant"]]
+    assert chosen["held_out_set_real_style"]["fields"] > 0 and chosen["leave_one_condition_out"]
