@@ -5,6 +5,12 @@ benchmark measures calibration on documents the model was not fitted on.  Every 
 the engine returns is a sample: its signals (:data:`digitize.confidence.FEATURE_NAMES`)
 and whether its value is right.  Invented values (fields the document does not carry)
 are wrong samples too; fields destroyed by damage are left out.
+
+Besides the random-split ECE it reports how the model does on pages it was not fitted to
+(:mod:`digitize.bench.transfer`): each capture condition left out in turn, and the
+``real_style`` set (a later generator version imitating real photos) scored, never fitted
+on, for each field-prior variant of :data:`PRIOR_VARIANTS`; the table is printed and stored
+in the calibration file's ``meta["transfer"]`` (docs/confidence.md).
 """
 
 from __future__ import annotations
