@@ -73,15 +73,17 @@ def logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
-def fit_priors(families: list[str], correct: np.ndarray) -> tuple[dict[str, float], float]:
-    """Each field family's accuracy, smoothed toward the overall accuracy, and that overall accuracy."""
+def fit_priors(families: list[str], correct: np.ndarray,
+               smoothing: float = PRIOR_SMOOTHING) -> tuple[dict[str, float], float]:
+    """Each field family's accuracy, smoothed toward the overall accuracy (``smoothing`` samples'
+    worth of it mixed in), and that overall accuracy."""
     overall = float(np.mean(correct)) if len(correct) else 0.5
     sums: dict[str, list[float]] = {}
     for family, y in zip(families, correct, strict=True):
         entry = sums.setdefault(family, [0.0, 0.0])
         entry[0] += float(y)
         entry[1] += 1.0
-    priors = {f: (right + PRIOR_SMOOTHING * overall) / (n + PRIOR_SMOOTHING) for f, (right, n) in sums.items()}
+    priors = {f: (right + smoothing * overall) / (n + smoothing) for f, (right, n) in sums.items()}
     return priors, overall
 
 
@@ -270,6 +272,23 @@ def looks_handwritten(c: Candidate) -> bool:
     return bool(confs) and sum(confs) / len(confs) < HANDWRITING_CHAR_CONFIDENCE
 
 
+HANDWRITING_REASON = "reads as handwriting and no second reading confirms it"
+TWO_READINGS_REASON = "often handwritten on real certificates and only one reading gives it"
+UNCONFIRMED_REASON = "no second reading, validator or closed vocabulary confirms it"
+LOW_CONFIDENCE_REASON = "confidence below the review threshold"
+
+# Field families whose values come from a closed set (a handful of printed wordings, codes or
+# country names): a value that matched the set fully is supported by the set itself, on any page.
+CLOSED_VOCABULARY_FAMILIES = frozenset({
+    "gioi_tinh", "chu_su_dung[].gioi_tinh", "quoc_tich", "chu_su_dung[].loai_giay_to",
+    "thua_dat[].hinh_thuc_su_dung", "thua_dat[].muc_dich_su_dung", "thua_dat[].nguon_goc_su_dung",
+    "tai_san[].loai", "tai_san[].hinh_thuc_so_huu",
+})
+# Evidence (normalisation / vocabulary support) at or above which a closed-set value counts as a
+# full match of the set: a fuzzy or partial match is weaker and does not excuse a missing second reading.
+VOCABULARY_EVIDENCE = 0.95
+
+
 def one_reading_review(c: Candidate, two_readings: frozenset[str] | set[str]) -> str | None:
     """Why ``c`` must go to review although its score is high, or None.
 
@@ -281,7 +300,38 @@ def one_reading_review(c: Candidate, two_readings: frozenset[str] | set[str]) ->
     if c.readers >= 2 or c.agree is True:
         return None
     if c.handwritten or (c.path in two_readings and looks_handwritten(c)):
-        return "reads as handwriting and no second reading confirms it"
+        return HANDWRITING_REASON
     if c.path in two_readings:
-        return "often handwritten on real certificates and only one reading gives it"
+        return TWO_READINGS_REASON
     return None
+
+
+def confirmed_by_reading(c: Candidate) -> bool:
+    """A second, independent reading backs the value: the second reader agrees, two readings
+    were merged, or the value came from a machine-readable code (MRZ, QR)."""
+    return c.agree is True or c.readers >= 2 or c.source in ("mrz", "qr")
+
+
+def supported_by_rules(c: Candidate) -> bool:
+    """Something that means the same on any page backs the value: a validator confirms it
+    (check digits, ID-number structure, area sums, gazetteer, dates), or it fully matches the
+    closed vocabulary of its field."""
+    if c.valid is True:
+        return True
+    return field_family(c.path) in CLOSED_VOCABULARY_FAMILIES and c.evidence >= VOCABULARY_EVIDENCE
+
+
+def unconfirmed_review(c: Candidate) -> str | None:
+    """:data:`UNCONFIRMED_REASON` when no second reading confirms ``c`` and no validator or
+    closed vocabulary supports it, else None.  Such a value goes to review whatever its score:
+    the score of an unconfirmed value rests on how the training pages looked, which real pages
+    need not share."""
+    if confirmed_by_reading(c) or supported_by_rules(c):
+        return None
+    return UNCONFIRMED_REASON
+
+
+def review_reason(c: Candidate, two_readings: frozenset[str] | set[str]) -> str | None:
+    """The rule no fit can undo: why ``c`` must go to review whatever its calibrated score
+    (:func:`one_reading_review`, then :func:`unconfirmed_review`), or None."""
+    return one_reading_review(c, two_readings) or unconfirmed_review(c)

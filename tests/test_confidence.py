@@ -139,3 +139,82 @@ def test_samples_leave_out_values_the_truth_does_not_model() -> None:
     families: list[str] = []
     _, y = samples_from([result], [truth], families)
     assert list(y) == [1.0] and families == ["so_phat_hanh"]
+
+
+# -- the review rule no fit can undo ------------------------------------------------------------
+
+def test_unconfirmed_value_goes_to_review_whatever_supports_it_or_not() -> None:
+    from digitize.confidence import UNCONFIRMED_REASON, review_reason
+
+    one_reading = {"kind": "text", "path": "ho_ten", "value": "Nguyễn Văn An", "raw": "Nguyễn Văn An"}
+    assert review_reason(_cand(**one_reading), frozenset()) == UNCONFIRMED_REASON
+    assert review_reason(_cand(**one_reading, agree=False), frozenset()) == UNCONFIRMED_REASON
+    # A second reader, two merged readings, a code or a validator each confirm it.
+    assert review_reason(_cand(**one_reading, agree=True), frozenset()) is None
+    assert review_reason(_cand(**one_reading, readers=2), frozenset()) is None
+    assert review_reason(_cand(**one_reading, source="mrz"), frozenset()) is None
+    assert review_reason(_cand(path="so_dinh_danh", value="001203004567", raw="001203004567", valid=True),
+                         frozenset()) is None
+    # A closed vocabulary supports a full match only; a validator that contradicts never supports.
+    sex = {"path": "gioi_tinh", "value": "Nam", "raw": "Nam", "kind": "text"}
+    assert review_reason(_cand(**sex, evidence=1.0), frozenset()) is None
+    assert review_reason(_cand(**sex, evidence=0.6), frozenset()) == UNCONFIRMED_REASON
+    assert review_reason(_cand(**one_reading, evidence=1.0, valid=False), frozenset()) == UNCONFIRMED_REASON
+
+
+def test_handwriting_needs_a_second_reading_even_when_a_validator_agrees() -> None:
+    from digitize.confidence import HANDWRITING_REASON, TWO_READINGS_REASON, review_reason
+
+    day = {"path": "ngay_ky", "value": "2016-03-14", "raw": "14", "valid": True}
+    assert review_reason(_cand(**day, handwritten=True), frozenset()) == HANDWRITING_REASON
+    assert review_reason(_cand(**day), frozenset({"ngay_ky"})) == TWO_READINGS_REASON
+    assert review_reason(_cand(**day, handwritten=True, agree=True), frozenset({"ngay_ky"})) is None
+
+
+def _always_sure(tmp_path) -> str:  # type: ignore[no-untyped-def]
+    """A calibration file whose model gives every value confidence ~1."""
+    import json
+
+    weights = [30.0] + [0.0] * (len(FEATURE_NAMES) - 1)
+    path = tmp_path / "sure.json"
+    path.write_text(json.dumps({"features": list(FEATURE_NAMES), "weights": weights, "meta": {}}), encoding="utf-8")
+    return str(path)
+
+
+def test_no_score_lifts_an_unconfirmed_value_out_of_review(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from types import SimpleNamespace
+
+    from digitize.confidence import UNCONFIRMED_REASON
+    from digitize.config import Settings
+    from digitize.layout.extract import to_fields
+
+    ctx = SimpleNamespace(settings=Settings(calibration_file=_always_sure(tmp_path)),
+                          template=SimpleNamespace(meta={}), page=None, stream=None, page_number=0)
+    name = {"kind": "text", "path": "ho_ten", "value": "Nguyễn Văn An", "raw": "Nguyễn Văn An"}
+    fields = to_fields(ctx, [_cand(**name), _cand(**name, agree=True),  # type: ignore[arg-type]
+                             _cand(path="so_thua", value="125", raw="125", valid=True)], [])
+    assert [f.status.value for f in fields] == ["needs_review", "extracted", "extracted"]
+    assert fields[0].confidence > 0.99 and UNCONFIRMED_REASON in fields[0].reasons
+
+
+def test_samples_record_how_the_status_was_decided() -> None:
+    from digitize.confidence import LOW_CONFIDENCE_REASON, UNCONFIRMED_REASON
+
+    truth = GroundTruth(generator_version="t", seed=0, doc_type="gcn_2009_2014",  # type: ignore[arg-type]
+                        record={"so_phat_hanh": "DP 947330", "ngay_cap": "2016-03-14", "so_vao_so": "CS 01"},
+                        condition="phone")
+    sig = [0.0] * len(FEATURE_NAMES)
+    result = {"fields": [
+        {"path": "so_phat_hanh", "value": "DP 947330", "status": "extracted", "confidence": 0.9, "signals": sig},
+        {"path": "ngay_cap", "value": "2016-03-14", "status": "needs_review", "confidence": 0.4, "signals": sig,
+         "reasons": [LOW_CONFIDENCE_REASON]},
+        {"path": "so_vao_so", "value": "CS 01", "status": "needs_review", "confidence": 0.9, "signals": sig,
+         "reasons": [UNCONFIRMED_REASON]},
+        {"path": "ghi_chu", "value": "x", "status": "conflict", "confidence": 0.9, "signals": sig,
+         "reasons": ["two values"]},
+    ]}
+    extra: dict[str, list[object]] = {}
+    samples_from([result], [truth], [], extra)
+    assert extra["decided"] == [True, True, True, False]
+    assert extra["unconfirmed_rule"] == [False, False, True, False]
+    assert extra["condition"] == ["phone"] * 4 and extra["image"] == [0] * 4

@@ -147,7 +147,7 @@ def _run_one(image: str) -> dict[str, Any]:
     return {
         "image": image,
         "doc_type": doc.loai_tai_lieu.value,
-        "fields": [{**f.model_dump(mode="json", include={"path", "value", "status", "confidence"}),
+        "fields": [{**f.model_dump(mode="json", include={"path", "value", "status", "confidence", "reasons"}),
                     "signals": f.signals} for f in doc.fields],
         "pages": pages,
         "timings": doc.timings,

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from digitize.confidence import features, field_confidence, one_reading_review
+from digitize.confidence import LOW_CONFIDENCE_REASON, features, field_confidence, review_reason
 from digitize.config import Settings
 from digitize.fields.normalize import clean_text, is_empty_marker
 from digitize.layout import cards as _cards  # noqa: F401  (registers extractors)
@@ -373,13 +373,15 @@ def to_fields(ctx: ExtractContext, candidates: list[Candidate], missing: list[Fi
         confidence = field_confidence(cand, ctx.settings)
         signals = [float(v) for v in features(cand)]
         if status is None:
-            # A value a validator contradicts is shown to a reviewer whatever its score.
-            trusted = confidence >= threshold and cand.valid is not False
-            status = FieldStatus.EXTRACTED if trusted else FieldStatus.NEEDS_REVIEW
-            why = one_reading_review(cand, two_readings) if trusted else None
+            # A value a validator contradicts, or one the review rule holds back (one reading of
+            # handwriting, nothing to confirm it), is shown to a reviewer whatever its score.
+            why = review_reason(cand, two_readings)
             if why is not None:
-                status = FieldStatus.NEEDS_REVIEW
                 reasons.append(why)
+            elif confidence < threshold and cand.valid is not False:
+                reasons.append(LOW_CONFIDENCE_REASON)
+            trusted = why is None and confidence >= threshold and cand.valid is not False
+            status = FieldStatus.EXTRACTED if trusted else FieldStatus.NEEDS_REVIEW
         for path, v in _flatten(cand.path, cand.value):
             fields.append(Field(path=path, value=v, raw=cand.raw, confidence=confidence, status=status,
                                 page=ctx.page_number, box=box, polygon=quad or None, reasons=list(reasons),
