@@ -261,8 +261,11 @@ def _register_commands() -> None:
     from digitize.bench.calibrate import calibrate_command
     from digitize.bench.cli import bench_command
     from digitize.preprocess.cli import preprocess_command
+    from digitize.web.cli import serve_command, users_command
 
     main.add_command(preprocess_command)
+    main.add_command(serve_command)
+    main.add_command(users_command)
     main.add_command(bench_command)
     main.add_command(calibrate_command)
 
