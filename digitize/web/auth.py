@@ -12,6 +12,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -120,8 +121,8 @@ def end_sessions(session: Session, user_id: int) -> None:
     session.execute(delete(WebSession).where(WebSession.user_id == user_id))
 
 
-def _failures(session: Session, column: object, value: str, since: datetime) -> int:
-    query = select(func.count(LoginAttempt.id)).where(column == value, LoginAttempt.at >= since,  # type: ignore[operator]
+def _failures(session: Session, column: Any, value: str, since: datetime) -> int:
+    query = select(func.count(LoginAttempt.id)).where(column == value, LoginAttempt.at >= since,
                                                       LoginAttempt.ok.is_(False))
     return int(session.scalar(query) or 0)
 

@@ -236,7 +236,8 @@ def conflict_pairs(document: DocumentRow) -> list[dict[str, Any]]:
         card_key = CARD_COUNTERPART.get(field_key(f.path))
         card = None
         if card_key is not None:
-            candidates = [c for p, c in by_path.items() if p.startswith("giay_to_tuy_than[") and field_key(p) == card_key]
+            candidates = [c for p, c in by_path.items()
+                          if p.startswith("giay_to_tuy_than[") and field_key(p) == card_key]
             card = next((c for c in candidates if any(str(c.value).startswith(str(a)) for a in alternatives)),
                         candidates[0] if len(candidates) == 1 else None)
         pairs.append({"field": f, "card": card, "alternatives": alternatives})

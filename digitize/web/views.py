@@ -89,7 +89,8 @@ def login(request: Request, name: str = Form(...), password: str = Form(...), cs
 
 
 @router.post("/logout")
-def logout(request: Request, _user: Principal = Depends(check_csrf), session: Session = Depends(db_session)) -> Response:
+def logout(request: Request, _user: Principal = Depends(check_csrf),
+           session: Session = Depends(db_session)) -> Response:
     """End the session."""
     sign_out(session, request.cookies.get(SESSION_COOKIE))
     response = RedirectResponse("/login", status_code=303)
