@@ -69,7 +69,11 @@ def get_store(request: Request) -> Store:
 
 
 def db_session(request: Request) -> Iterator[Session]:
-    """A database session for one request, committed when the handler returns."""
+    """A database session for one request, committed when the request ends.
+
+    Handlers that write commit themselves before answering: the dependency's exit may run
+    after the response is sent, and the browser's next request must see the change.
+    """
     with get_store(request).session() as session:
         yield session
 

@@ -9,6 +9,7 @@ When every input of a dossier is finished, the merged dossier is saved as ``kind
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import queue
 import threading
 import time
@@ -33,6 +34,7 @@ log = logging.getLogger(__name__)
 
 STOP = None  # the writer queue's end marker
 RECYCLE_AFTER_TASKS = 200  # a worker is replaced after this many inputs (long runs leak)
+WRITER_JOIN_S = 10  # seconds the writer gets to store queued results at shutdown
 
 
 class DossierStatus:
@@ -94,8 +96,10 @@ class Processor:
             if self._pool is None or self._tasks >= RECYCLE_AFTER_TASKS:
                 if self._pool is not None:
                     self._pool.shutdown(wait=False)
+                # spawn, not fork: a forked worker would inherit the server's threads, sockets and pipes.
                 self._pool = ProcessPoolExecutor(max_workers=self.config.workers, initializer=_init_worker,
-                                                 initargs=(self.config.settings,))
+                                                 initargs=(self.config.settings,),
+                                                 mp_context=multiprocessing.get_context("spawn"))
                 self._tasks = 0
             self._tasks += 1
             return self._pool
@@ -111,7 +115,7 @@ class Processor:
         """Stop the writer (after what is queued) and the pool."""
         if self._writer is not None:
             self._results.put(STOP)
-            self._writer.join(timeout=30)
+            self._writer.join(timeout=WRITER_JOIN_S)
             self._writer = None
         with self._lock:
             if self._pool is not None:

@@ -179,6 +179,7 @@ def review(request: Request, field_id: int, action: str = Form(...), value: str 
         error, status_code = f"Giá trị không hợp lệ: {exc}", 422
     if error is None:
         _refresh_dossier_status(session, field.document_id)
+        session.commit()  # stored before the reviewer's next request can read it
         log.info("field %d (%s) reviewed: %s", field_id, field_key(field.path), action)
     if request.headers.get("x-requested-with") == "fetch":
         session.refresh(field)
@@ -226,13 +227,13 @@ def page_image(request: Request, document_id: int, page: int, user: Principal = 
 
 
 def conflict_pairs(document: DocumentRow) -> list[dict[str, Any]]:
-    """Each conflicting certificate field with the ID card field it was checked against."""
+    """Each conflicting certificate field (reviewed or not) with the ID card field it was checked against."""
     by_path = {f.path: f for f in document.fields}
     pairs = []
     for f in document.fields:
-        if f.status != "conflict":
-            continue
         alternatives = _alternatives(document, f.path)
+        if f.status != "conflict" and not alternatives:  # a reviewed conflict keeps its alternatives
+            continue
         card_key = CARD_COUNTERPART.get(field_key(f.path))
         card = None
         if card_key is not None:

@@ -81,6 +81,7 @@ def login(request: Request, name: str = Form(...), password: str = Form(...), cs
     except AuthError as exc:
         session.commit()  # the failed attempt counts
         return render(request, "login.html", {"login_csrf": cookie, "error": str(exc)}, status_code=401)
+    session.commit()  # before the browser follows the redirect with its new cookie
     response = RedirectResponse("/", status_code=303)
     response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax", secure=_config(request).secure_cookies,
                         max_age=SESSION_HOURS * 3600)
@@ -93,6 +94,7 @@ def logout(request: Request, _user: Principal = Depends(check_csrf),
            session: Session = Depends(db_session)) -> Response:
     """End the session."""
     sign_out(session, request.cookies.get(SESSION_COOKIE))
+    session.commit()
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
@@ -126,6 +128,7 @@ def create_dossier(request: Request, name: str = Form(...), unit: str = Form("")
     except IntegrityError:
         session.rollback()
         raise HTTPException(status_code=409, detail="Đã có hồ sơ cùng tên trong đơn vị.") from None
+    session.commit()
     return RedirectResponse(f"/dossiers/{dossier.id}", status_code=303)
 
 

@@ -25,6 +25,7 @@ CERTIFICATE = "gcn_2009_2014_trang_1-2.pdf"  # both pages of one certificate
 ID_CARD = "0003_cccd_mat_truoc_mat_truoc_clean.jpg"
 PHOTO = "0002_gcn_2009_2014_trang_2_phone.jpg"
 PROCESS_TIMEOUT_S = 120
+SAMPLE_PDF_DPI = 150  # the sample PDF's ground truth (what the fake backend reads) is at 150 dpi
 
 # (name, role, unit)
 USERS = [
@@ -39,7 +40,8 @@ USERS = [
 
 def make_config(db_url: str, data: Path, process: bool = True) -> WebConfig:
     """A web config on the fake backend that finds the samples' sidecars."""
-    return WebConfig(db=db_url, data_dir=data, settings=Settings(backend="fake"), workers=1,
+    return WebConfig(db=db_url, data_dir=data, settings=Settings(backend="fake", pdf_dpi=SAMPLE_PDF_DPI),
+                     workers=1,
                      fake_truth_dir=SAMPLES, process_uploads=process)
 
 

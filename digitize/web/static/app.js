@@ -32,7 +32,7 @@ function setupUpload() {
       body.append("csrf", csrfOf(form));
       body.append("files", file, file.name);
       try {
-        const response = await post(form.action, body, csrfOf(form));
+        const response = await post(form.getAttribute("action"), body, csrfOf(form));
         const html = await response.text();
         const holder = document.createElement("div");
         holder.innerHTML = response.ok ? html : "";
@@ -94,7 +94,7 @@ async function submitReview(form, action) {
   body.set("action", action);
   const result = form.querySelector(".result");
   result.textContent = "Đang lưu…";
-  const response = await post(form.action, body, csrfOf(form));
+  const response = await post(form.getAttribute("action"), body, csrfOf(form));
   result.innerHTML = await response.text();
   if (response.ok) {
     form.classList.add("done");
