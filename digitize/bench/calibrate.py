@@ -100,16 +100,30 @@ def _held_out_ece(x: np.ndarray, y: np.ndarray, families: list[str], seed: int) 
               show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Where to write the model (default: models/calibration.json).")
+@click.option("--from-reviews", "from_reviews", default=None, metavar="DB",
+              help="Fit on the fields reviewers decided in the web app's store (URL or SQLite file).")
 @click.option("--reuse-samples", is_flag=True,
               help="Refit from the signals saved by the last run (calibration-samples.npz in --data-dir) "
                    "instead of reading the set again.")
 def calibrate_command(jobs: int, set_dir: Path | None, data_dir: Path, output: Path | None,
-                      reuse_samples: bool) -> None:
+                      from_reviews: str | None, reuse_samples: bool) -> None:
     """Fit the field-confidence model so that a field at confidence 0.9 is right about 90 % of the time."""
     from digitize.bench.runner import MAIN_VARIANT, ensure_set, find_items, run_variant
 
     cache = data_dir / "calibration-samples.npz"
-    if reuse_samples:
+    if from_reviews is not None:
+        from digitize.store import Store
+        from digitize.store.review_samples import review_samples
+
+        store = Store.open(from_reviews, migrate_schema=False)
+        with store.session() as session:
+            xs, ys, paths = review_samples(session, len(FEATURE_NAMES))
+        store.close()
+        x = np.asarray(xs, float).reshape(-1, len(FEATURE_NAMES))
+        y = np.asarray(ys, float)
+        families = [field_family(p) for p in paths]
+        set_name = "reviews"
+    elif reuse_samples:
         if not cache.is_file():
             raise click.ClickException(f"no saved samples at {cache}: run without --reuse-samples first")
         saved = np.load(cache, allow_pickle=False)

@@ -5,13 +5,15 @@ image, keyboard corrections with optimistic locking, the full-page view, conflic
 from __future__ import annotations
 
 import logging
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from digitize.engine import ReviewRejected
 from digitize.model import parse_path
@@ -26,6 +28,7 @@ log = logging.getLogger(__name__)
 router = APIRouter()
 
 QUEUE_SIZE = 20
+PAGE_SOURCES_CACHE = 1024  # documents whose page files are remembered
 ACTIONS = ("confirm", "correct", "unreadable", "not_on_document")
 SCREENS = ("queue", "page", "conflicts")
 # A certificate owner's field and the ID card field it is checked against (digitize.dossier.cross_check).
@@ -41,7 +44,7 @@ def _settings(request: Request) -> Any:
 
 def visible_document(session: Session, user: Principal, document_id: int) -> DocumentRow:
     """A document of a dossier the user's unit owns (admins: any document), else 404."""
-    row = session.get(DocumentRow, document_id)
+    row = session.get(DocumentRow, document_id, options=[defer(DocumentRow.result)])  # loaded when needed
     if row is None:
         raise HTTPException(status_code=404, detail="Không tìm thấy tài liệu.")
     dossier = session.get(Dossier, row.dossier_id) if row.dossier_id is not None else None
@@ -59,13 +62,31 @@ def visible_field(session: Session, user: Principal, field_id: int) -> FieldRow:
     return field
 
 
+_page_sources: OrderedDict[tuple[int, int], list[tuple[str, int]]] = OrderedDict()
+_page_sources_lock = threading.Lock()
+
+
+def _sources_of(document: DocumentRow) -> list[tuple[str, int]]:
+    """(file, page index) of each page of a document; cached by document version (the result is large)."""
+    key = (document.id, document.version)
+    with _page_sources_lock:
+        if key in _page_sources:
+            return _page_sources[key]
+    sources = [(str(p.get("source", {}).get("path", "")), int(p.get("source", {}).get("page_index", 0)))
+               for p in document.result.get("pages", [])]
+    with _page_sources_lock:
+        _page_sources[key] = sources
+        while len(_page_sources) > PAGE_SOURCES_CACHE:
+            _page_sources.popitem(last=False)
+    return sources
+
+
 def page_source(session: Session, document: DocumentRow, page: int) -> tuple[str, int]:
     """(stored file, page index in it) of page ``page`` of a document: a file of its own inputs only."""
-    pages = document.result.get("pages", [])
+    pages = _sources_of(document)
     if not 0 <= page < len(pages):
         raise HTTPException(status_code=404, detail="Không có trang này.")
-    source = pages[page].get("source", {})
-    location, index = str(source.get("path", "")), int(source.get("page_index", 0))
+    location, index = pages[page]
     owner = InputFile.dossier_id == document.dossier_id if document.dossier_id is not None \
         else InputFile.id == document.input_id
     if session.scalars(select(InputFile.id).where(InputFile.location == location, owner)).first() is None:
@@ -116,7 +137,8 @@ def queue_items(session: Session, user: Principal, *, unit: str = "", key: str =
         query = query.where(DocumentRow.doc_type == doc_type)
     if dossier_id is not None:
         query = query.where(Dossier.id == dossier_id)
-    query = query.order_by(FieldRow.confidence, FieldRow.id).limit(limit)
+    # The result JSON (every OCR line) is large: loaded only for the conflicts' alternatives.
+    query = query.options(defer(DocumentRow.result)).order_by(FieldRow.confidence, FieldRow.id).limit(limit)
     items = []
     for field, document, dossier in session.execute(query):
         alternatives = _alternatives(document, field.path) if field.status == "conflict" else []

@@ -11,10 +11,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from digitize.confidence import FEATURE_NAMES
 from digitize.model import Document, FieldStatus
 from digitize.store import Store, save_document
 from digitize.store.models import DocumentRow, FieldRow, InputFile, ReviewRow
 from digitize.store.models_web import FieldSignals, WebSession
+from digitize.store.review_samples import review_samples
 from digitize.web.app import create_app
 from digitize.web.auth import MAX_FAILURES_PER_USER
 from tests.web.conftest import (
@@ -181,7 +183,7 @@ def _make_conflict(db: str, dossier_id: int) -> None:
     store.close()
 
 
-def test_collect_process_review_and_export(app_client: tuple[TestClient, str]) -> None:
+def test_collect_process_review_and_export(app_client: tuple[TestClient, str], tmp_path: Path) -> None:
     client, db = app_client
     dossier_id = _seed(client, db)
     csrf = login(client, "kiem_a")
@@ -223,7 +225,16 @@ def test_collect_process_review_and_export(app_client: tuple[TestClient, str]) -
         reviews = session.scalars(select(ReviewRow)).all()
         assert {r.who for r in reviews} == {"kiem_a"} and all(r.screen == "queue" for r in reviews)
         assert len(reviews) == len(ids)
+        # The reviewed fields are calibration samples: the engine's signals, and wrong (unreadable).
+        xs, ys, _paths = review_samples(session, len(FEATURE_NAMES))
+        assert xs and set(ys) == {0.0} and all(len(x) == len(FEATURE_NAMES) for x in xs)
     store.close()
+    from click.testing import CliRunner
+
+    from digitize.cli import main
+
+    refit = CliRunner().invoke(main, ["calibrate", "--from-reviews", db, "-o", str(tmp_path / "cal.json")])
+    assert refit.exit_code != 0 and "too few" in refit.output  # a handful of one-sided samples fits nothing
     assert wait_for_dossier(db, dossier_id, timeout=5) == "done"
     export = client.get("/export/form01.xlsx")
     assert export.status_code == 200 and export.content[:2] == b"PK"
@@ -301,3 +312,27 @@ def test_another_units_reviewer_cannot_read_crop_export_or_change(app_client: tu
     with store.session() as session:
         assert session.scalars(select(ReviewRow)).first() is None
     store.close()
+
+
+def test_users_commands_and_serve_refuses_plain_http_on_a_public_address(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from digitize.cli import main
+
+    runner = CliRunner()
+    data = ["--data", str(tmp_path)]
+    added = runner.invoke(main, ["users", "add", "kiem_c", "--role", "reviewer", "--unit", "Xã C",
+                                 "--password-stdin", *data], input="mat-khau-dai-1\n")
+    assert added.exit_code == 0, added.output
+    assert runner.invoke(main, ["users", "add", "x", "--role", "reviewer", "--password-stdin", *data],
+                         input="mat-khau-dai-1\n").exit_code != 0  # a reviewer needs a unit
+    assert runner.invoke(main, ["users", "add", "y", "--role", "admin", "--password-stdin", *data],
+                         input="short\n").exit_code != 0  # too short
+    listed = runner.invoke(main, ["users", "list", *data])
+    assert "kiem_c\treviewer\tXã C\tactive" in listed.output and "mat-khau" not in listed.output
+    assert runner.invoke(main, ["users", "passwd", "kiem_c", "--password-stdin", *data],
+                         input="mat-khau-moi-2\n").exit_code == 0
+    assert runner.invoke(main, ["users", "disable", "kiem_c", *data]).exit_code == 0
+    assert "disabled" in runner.invoke(main, ["users", "list", *data]).output
+    refused = runner.invoke(main, ["serve", "--host", "0.0.0.0", *data])
+    assert refused.exit_code != 0 and "TLS" in refused.output
