@@ -62,28 +62,40 @@ def visible_field(session: Session, user: Principal, field_id: int) -> FieldRow:
     return field
 
 
-_page_sources: OrderedDict[tuple[int, int], list[tuple[str, int]]] = OrderedDict()
-_page_sources_lock = threading.Lock()
+class PageSources:
+    """(file, page index) of each page of a document, remembered per app by document id and
+    version (the result JSON they come from is large)."""
+
+    def __init__(self) -> None:
+        self._cache: OrderedDict[tuple[int, int], list[tuple[str, int]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def of(self, document: DocumentRow) -> list[tuple[str, int]]:
+        """The page files of ``document``."""
+        key = (document.id, document.version)
+        with self._lock:
+            if key in self._cache:
+                return self._cache[key]
+        sources = [(str(p.get("source", {}).get("path", "")), int(p.get("source", {}).get("page_index", 0)))
+                   for p in document.result.get("pages", [])]
+        with self._lock:
+            self._cache[key] = sources
+            while len(self._cache) > PAGE_SOURCES_CACHE:
+                self._cache.popitem(last=False)
+        return sources
 
 
-def _sources_of(document: DocumentRow) -> list[tuple[str, int]]:
-    """(file, page index) of each page of a document; cached by document version (the result is large)."""
-    key = (document.id, document.version)
-    with _page_sources_lock:
-        if key in _page_sources:
-            return _page_sources[key]
-    sources = [(str(p.get("source", {}).get("path", "")), int(p.get("source", {}).get("page_index", 0)))
-               for p in document.result.get("pages", [])]
-    with _page_sources_lock:
-        _page_sources[key] = sources
-        while len(_page_sources) > PAGE_SOURCES_CACHE:
-            _page_sources.popitem(last=False)
-    return sources
+def page_sources(request: Request) -> PageSources:
+    """The app's page-source cache."""
+    cache = getattr(request.app.state, "page_sources", None)
+    if cache is None:
+        cache = request.app.state.page_sources = PageSources()
+    return cache
 
 
-def page_source(session: Session, document: DocumentRow, page: int) -> tuple[str, int]:
+def page_source(request: Request, session: Session, document: DocumentRow, page: int) -> tuple[str, int]:
     """(stored file, page index in it) of page ``page`` of a document: a file of its own inputs only."""
-    pages = _sources_of(document)
+    pages = page_sources(request).of(document)
     if not 0 <= page < len(pages):
         raise HTTPException(status_code=404, detail="Không có trang này.")
     location, index = pages[page]
@@ -167,7 +179,7 @@ def field_crop(request: Request, field_id: int, user: Principal = Depends(curren
     field = visible_field(session, user, field_id)
     if field.box is None or field.page is None:
         raise HTTPException(status_code=404, detail="Trường không có vị trí trên ảnh.")
-    location, index = page_source(session, field.document, field.page)
+    location, index = page_source(request, session, field.document, field.page)
     try:
         image = original_page(location, index, _settings(request))
         data = encode_jpeg(crop_box(image, field.box), MAX_CROP_WIDTH)
@@ -228,7 +240,7 @@ def page_view(request: Request, document_id: int, page: int, user: Principal = D
               session: Session = Depends(db_session)) -> Response:
     """One page of a document with every field's box drawn on the original image."""
     document = visible_document(session, user, document_id)
-    page_source(session, document, page)
+    page_source(request, session, document, page)
     source = document.result["pages"][page]["source"]
     fields = [f for f in document.fields if f.page == page]
     return render(request, "page.html", {"document": document, "page": page, "fields": fields,
@@ -242,7 +254,7 @@ def page_image(request: Request, document_id: int, page: int, user: Principal = 
                session: Session = Depends(db_session)) -> Response:
     """One page of a document's original upload as a JPEG for the page view."""
     document = visible_document(session, user, document_id)
-    location, index = page_source(session, document, page)
+    location, index = page_source(request, session, document, page)
     image = original_page(location, index, _settings(request))
     return Response(encode_jpeg(image, MAX_PAGE_WIDTH), media_type="image/jpeg",
                     headers={"Cache-Control": "private, max-age=300"})
