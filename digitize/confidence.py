@@ -250,3 +250,38 @@ def field_confidence(c: Candidate, settings: Settings) -> float:
     if model is None:
         return heuristic_confidence(c)
     return model.predict(features(c), field_family(c.path))
+
+
+# -- values a reviewer must see unless two readings agree --------------------------------------
+
+# Mean character confidence below which a value reads as handwriting (ballpoint over a printed
+# form): printed text reads well above it.
+HANDWRITING_CHAR_CONFIDENCE = 0.6
+# Dotted leaders (and the marks OCR makes of them) around a value written by hand.
+_DOTTED_LEADER = re.compile(r"[.…_·]{2,}|…")
+
+
+def looks_handwritten(c: Candidate) -> bool:
+    """True when the value was flagged as handwriting, sits on dotted leaders, or its
+    characters were read with low confidence."""
+    if c.handwritten or _DOTTED_LEADER.search(c.raw or ""):
+        return True
+    confs = c.char_confidences
+    return bool(confs) and sum(confs) / len(confs) < HANDWRITING_CHAR_CONFIDENCE
+
+
+def one_reading_review(c: Candidate, two_readings: frozenset[str] | set[str]) -> str | None:
+    """Why ``c`` must go to review although its score is high, or None.
+
+    Values that are often handwritten on real certificates (the registry number, the day and
+    month of the signing date; a template lists them under ``two_readings``) and any value read
+    from handwriting are never ``extracted`` on one reading: a second reader (or a code) must
+    agree.  A handwritten digit read wrong looks exactly as sure as one read right.
+    """
+    if c.readers >= 2 or c.agree is True:
+        return None
+    if c.handwritten or (c.path in two_readings and looks_handwritten(c)):
+        return "reads as handwriting and no second reading confirms it"
+    if c.path in two_readings:
+        return "often handwritten on real certificates and only one reading gives it"
+    return None

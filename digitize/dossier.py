@@ -142,8 +142,44 @@ def _confirm(f: Field, source: str, what: str, threshold: float) -> Field:
                                 "reasons": [*f.reasons, f"{what} agrees with the ID card ({Path(source).name})"]})
 
 
+# Owner values an ID card gives the certificate, and the certificate's own reading of each.
+CARD_GIVES = (("ngay_sinh", "ngay_sinh", "nam_sinh"), ("gioi_tinh", "gioi_tinh", "gioi_tinh"),
+              ("so_dinh_danh", "so_dinh_danh", "so_giay_to"))
+
+
+def _disputed(path: str, certificate: Field | None, card_value: object, source: str,
+              confidence: float) -> Field:
+    """A value a conflicting card would have given: no value, both readings as alternatives."""
+    readings = [r for r in (None if certificate is None else certificate.value, card_value) if r is not None]
+    return Field(path=path, value=None, raw=None, confidence=confidence, status=FieldStatus.CONFLICT,
+                 alternatives=readings,
+                 reasons=[f"the ID card ({Path(source).name}) gives this, but its name or birth year "
+                          "disagrees with the certificate's owner"])
+
+
+def _identity_conflicts(by_path: dict[str, Field], base: str, group: CardGroup) -> list[str]:
+    """What of the owner's identity the card contradicts: 'name' (beyond diacritics), 'birth year'."""
+    found = []
+    name = _get(by_path, f"{base}.ho_ten")
+    card_name = group.value("ho_ten")
+    if name is not None and card_name is not None and fold(_name_key(str(name.value))) != fold(_name_key(card_name)):
+        found.append("name")
+    year = _get(by_path, f"{base}.nam_sinh")
+    birth = group.value("ngay_sinh")
+    if year is not None and birth is not None and len(birth) >= 4 and str(year.value) != birth[:4]:
+        found.append("birth year")
+    return found
+
+
 def cross_check(fields: list[Field], groups: list[CardGroup], review_threshold: float) -> tuple[list[Field], list[str]]:
-    """Owners of the certificate against their ID cards; returns updated fields and warnings."""
+    """Owners of the certificate against their ID cards; returns updated fields and warnings.
+
+    A matched card that agrees fills what the certificate does not print (birth date, sex,
+    personal ID number, paper type) and confirms what it does.  A card whose name (beyond
+    diacritics) or birth year contradicts the owner may be somebody else's: it confirms
+    nothing and gives nothing as ``extracted``; each value it would have given becomes a
+    ``conflict`` with both readings as alternatives, and a warning names those fields by path.
+    """
     by_path = {f.path: f for f in fields}
     owners = _owner_indices(fields)
     pairs = match_cards(by_path, owners, groups)
@@ -153,6 +189,8 @@ def cross_check(fields: list[Field], groups: list[CardGroup], review_threshold: 
         group = groups[k]
         source = group.sources[0]
         base = f"chu_su_dung[{i}]"
+        contradicted = _identity_conflicts(by_path, base, group)
+        disputed: list[str] = []
         name = _get(by_path, f"{base}.ho_ten")
         card_name = group.value("ho_ten")
         if name is not None and card_name is not None:
@@ -162,43 +200,69 @@ def cross_check(fields: list[Field], groups: list[CardGroup], review_threshold: 
             else:
                 what = "name (diacritics only)" if fold(printed) == fold(carded) else "name"
                 by_path[name.path] = _conflict(name, card_name, source, what)
+                disputed.append(name.path)
         year = _get(by_path, f"{base}.nam_sinh")
         birth = group.value("ngay_sinh")
         if year is not None and birth is not None and len(birth) >= 4:
-            same = str(year.value) == birth[:4]
-            by_path[year.path] = (_confirm(year, source, "birth year", review_threshold) if same
-                                  else _conflict(year, birth[:4], source, "birth year"))
+            if str(year.value) == birth[:4]:
+                if not contradicted:
+                    by_path[year.path] = _confirm(year, source, "birth year", review_threshold)
+            else:
+                by_path[year.path] = _conflict(year, birth[:4], source, "birth year")
+                disputed.append(year.path)
         number = _get(by_path, f"{base}.so_giay_to")
         card_number = group.value("so_dinh_danh")
         if number is not None and card_number is not None:
             printed = str(number.value)
             comparable = card_number if len(printed) == len(card_number) else _old_number_from_qr(group)
             if comparable is not None:
-                same = printed == comparable
-                by_path[number.path] = (_confirm(number, source, "ID number", review_threshold) if same
-                                        else _conflict(number, comparable, source, "ID number"))
+                if printed != comparable:
+                    by_path[number.path] = _conflict(number, comparable, source, "ID number")
+                    disputed.append(number.path)
+                elif not contradicted:
+                    by_path[number.path] = _confirm(number, source, "ID number", review_threshold)
         paper = _get(by_path, f"{base}.loai_giay_to")
         if group.paper_kind is not None and number is not None and card_number is not None \
                 and str(number.value) == card_number:
             told = f"the card with this number is a {group.paper_kind} ({Path(source).name})"
             if paper is None or paper.value is None:
-                added.append(Field(path=f"{base}.loai_giay_to", value=group.paper_kind, raw=None,
-                                   confidence=number.confidence, status=number.status, reasons=[told]))
+                if contradicted:
+                    added.append(_disputed(f"{base}.loai_giay_to", None, group.paper_kind, source,
+                                           number.confidence))
+                    disputed.append(f"{base}.loai_giay_to")
+                else:
+                    added.append(Field(path=f"{base}.loai_giay_to", value=group.paper_kind, raw=None,
+                                       confidence=number.confidence, status=number.status, reasons=[told]))
             elif paper.value == group.paper_kind:
-                by_path[paper.path] = _confirm(paper, source, "ID paper type", review_threshold)
+                if not contradicted:
+                    by_path[paper.path] = _confirm(paper, source, "ID paper type", review_threshold)
             elif any("cannot be told from the certificate" in r for r in paper.reasons):
-                by_path[paper.path] = paper.model_copy(update={
-                    "value": group.paper_kind, "confidence": max(paper.confidence, number.confidence),
-                    "status": number.status,
-                    "reasons": [*paper.reasons, told]})
+                if contradicted:
+                    by_path[paper.path] = _conflict(paper, group.paper_kind, source, "ID paper type")
+                    disputed.append(paper.path)
+                else:
+                    by_path[paper.path] = paper.model_copy(update={
+                        "value": group.paper_kind, "confidence": max(paper.confidence, number.confidence),
+                        "status": number.status,
+                        "reasons": [*paper.reasons, told]})
         # Values the certificate does not print come from the card, said so.
-        for key, card_key in (("ngay_sinh", "ngay_sinh"), ("gioi_tinh", "gioi_tinh"), ("so_dinh_danh", "so_dinh_danh")):
+        for key, card_key, certificate_key in CARD_GIVES:
             path = f"{base}.{key}"
             card_field = group.fields.get(card_key)
             if path in by_path or card_field is None or card_field.value is None:
                 continue
+            if contradicted:
+                added.append(_disputed(path, _get(by_path, f"{base}.{certificate_key}"), card_field.value, source,
+                                       card_field.confidence))
+                disputed.append(path)
+                continue
             added.append(card_field.model_copy(update={
                 "path": path, "reasons": [*card_field.reasons, f"from the ID card ({Path(source).name})"]}))
+        if contradicted:
+            warnings.append(
+                f"owner {i + 1}: the ID card ({', '.join(Path(s).name for s in group.sources)}) disagrees with the "
+                f"certificate on {' and '.join(contradicted)}; nothing was taken from it; to review: "
+                f"{', '.join(sorted(set(disputed)))}")
     for k, group in enumerate(groups):
         if k not in pairs.values():
             warnings.append(f"an ID card ({', '.join(Path(s).name for s in group.sources)}) matches no owner "

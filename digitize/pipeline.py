@@ -160,6 +160,33 @@ def build_document(source: str, pages: list[Page], backend_name: str) -> Documen
     )
 
 
+def merge_page_documents(source: str, documents: Sequence[Document], backend_name: str = "") -> Document:
+    """One file's Document from the Documents of its pages, processed one at a time (a batch's page units).
+
+    ``documents`` come in page order; each may hold more than one page (a photo of two facing
+    pages).  Pages and field page numbers are renumbered into one sequence, fields are merged
+    across pages as :func:`process_file` merges them, and timings are summed.
+    """
+    pages: list[Page] = []
+    field_lists: list[list[Field]] = []
+    warnings: list[str] = []
+    timings: dict[str, float] = {}
+    total = sum(len(d.pages) for d in documents)
+    for doc in documents:
+        offset = len(pages)
+        field_lists.append([f.model_copy(update={"page": None if f.page is None else f.page + offset})
+                            for f in doc.fields if f.status != FieldStatus.NOT_FOUND])
+        pages.extend(doc.pages)
+        prefix = f"page {offset + 1}: " if total > 1 and len(doc.pages) == 1 else ""
+        warnings.extend(prefix + w for w in doc.warnings)
+        for key, value in doc.timings.items():
+            timings[key] = timings.get(key, 0.0) + value
+    merged = merge_fields(field_lists)
+    return Document(source=source, loai_tai_lieu=document_type(pages), pages=pages,
+                    fields=merged + missing_required(pages, merged), warnings=warnings, timings=timings,
+                    backend=backend_name or (documents[0].backend if documents else ""))
+
+
 def process_file(
     path: str | Path, backend: OcrBackend, settings: Settings, pages: Sequence[int] | None = None
 ) -> Document:

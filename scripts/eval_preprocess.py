@@ -171,7 +171,13 @@ def evaluate(paths: list[Path], ocr: bool = False, max_lines: int = 12) -> dict[
         dt = time.perf_counter() - t
         cpu = time.thread_time() - c
         res = pages[0]
-        row: dict[str, Any] = {"path": str(path), "condition": gt.condition, "seconds": dt, "cpu_seconds": cpu,
+        # ID cards and certificate pages fail in different ways (small in the frame vs
+        # background), so a condition is reported per kind of document as well.
+        kind = "card" if gt.doc_type is not None and DocType(gt.doc_type).is_id_card else "page"
+        row: dict[str, Any] = {"path": str(path), "condition": gt.condition, "kind": kind,
+                               "seconds": dt, "cpu_seconds": cpu,
+                               "retake": any(p.quality.retake_recommended for p in pages),
+                               "flags": sorted({f for p in pages for f in p.quality.flags}),
                                "rotation_ok": res.rotation_deg == gt.rotation_deg,
                                "rotation": res.rotation_deg, "rotation_gt": gt.rotation_deg}
         # Skew is compared only on flat captures: under perspective or paper bow "skew" is
@@ -245,8 +251,10 @@ def _stats(values: list[float | None]) -> dict[str, float | int | None]:
 
 def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {"images": len(rows)}
-    for cond in sorted({r["condition"] for r in rows}):
-        rs = [r for r in rows if r["condition"] == cond]
+    groups = sorted({r["condition"] for r in rows})
+    groups += sorted({f"{r['condition']}/{r['kind']}" for r in rows if r.get("kind")} - set(groups))
+    for cond in groups:
+        rs = [r for r in rows if r["condition"] == cond or f"{r['condition']}/{r.get('kind')}" == cond]
         flat = [r for r in rs if not r["perspective"]]
         entry: dict[str, Any] = {
             "images": len(rs),
@@ -255,6 +263,9 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
             "pages_out": {str(k): sum(1 for r in rs if r.get("pages_out", 1) == k) for k in (1, 2)},
             "seconds_per_page": _stats([r["seconds"] for r in rs]),
             "cpu_seconds_per_page": _stats([r["cpu_seconds"] for r in rs]),
+            "retake_share": round(sum(r["retake"] for r in rs) / len(rs), 4),
+            "flags": {f: n for f in sorted({f for r in rs for f in r["flags"]})
+                      if (n := sum(f in r["flags"] for r in rs))},
         }
         if flat:
             entry["skew_error_deg"] = _stats([r["skew_err"] for r in flat])
@@ -273,11 +284,11 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
                 entry[key] = _stats([r.get(key) for r in rs])
         out[cond] = entry
     out["failures"] = [
-        {k: r[k] for k in ("path", "rotation", "rotation_gt", "skew_err") if k in r}
+        {k: r[k] for k in ("path", "rotation", "rotation_gt", "skew_err", "flags") if k in r}
         | {"corner_err_pct": r.get("corner_err_pct")}
         for r in rows
         if not r["rotation_ok"] or (r.get("corner_err_pct") or 0) > 1.0 or r.get("corner_err_pct", 0) is None
-    ][:30]
+    ][:60]
     return out
 
 

@@ -45,13 +45,20 @@ fi
 "$VENV/bin/digitize" models verify >/dev/null || { "$VENV/bin/digitize" models verify; exit 4; }
 
 if [ "${1:-}" != "--no-run" ]; then
-  sample=samples/gcn_2009_2014_trang_1-2.pdf
-  echo "setup: done. Extracting $sample (digitize extract $sample):"
-  "$VENV/bin/digitize" extract "$sample" | "$VENV/bin/python" -c '
+  # The main job with the embedded defaults (SQLite store in the output folder, local worker
+  # processes): every shipped sample read into results/, then the Form 01 spreadsheet.  A
+  # second run resumes: finished inputs are skipped.
+  echo "setup: done. Reading the shipped samples: digitize batch samples/ --out results/"
+  "$VENV/bin/digitize" batch samples/ --out results/ || exit $?
+  "$VENV/bin/digitize" export --out results/ --format xlsx -o results/form01.xlsx || exit $?
+  sample=results/gcn_2009_2014_trang_1-2.pdf.json
+  echo "setup: the record of samples/gcn_2009_2014_trang_1-2.pdf ($sample):"
+  "$VENV/bin/python" -c '
 import json, sys
 doc = json.load(sys.stdin)
 print(json.dumps({"loai_tai_lieu": doc["loai_tai_lieu"], "record": doc["record"]}, ensure_ascii=False, indent=2))
 summary = ["%s=%s(%.2f)" % (f["path"], f["status"], f["confidence"]) for f in doc["fields"]]
 print("fields:", ", ".join(summary))
-print("warnings:", doc["warnings"] or "none")'
+print("warnings:", doc["warnings"] or "none")' < "$sample"
+  echo "setup: all results in results/ (one JSON per input, results/digitize.db, results/form01.xlsx)"
 fi

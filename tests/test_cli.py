@@ -21,6 +21,11 @@ def test_extract_fake_backend_json_to_stdout(gcn_page2: Path) -> None:
 
 
 def test_bad_files_do_not_stop_the_others(gcn_page2: Path, tmp_path: Path) -> None:
+    import shutil
+
+    shutil.copy(gcn_page2, tmp_path / gcn_page2.name)
+    shutil.copy(gcn_page2.with_name("gcn_page2.gt.json"), tmp_path / "gcn_page2.gt.json")
+    gcn_page2 = tmp_path / gcn_page2.name
     empty = tmp_path / "empty.jpg"
     empty.write_bytes(b"")
     text = tmp_path / "letter.jpg"
@@ -58,9 +63,9 @@ def test_form01_csv_and_xlsx(gcn_page2: Path, tmp_path: Path) -> None:
     assert len(rows) == 1
     row = rows[0]
     assert row["Số thửa"] == "318" and row["Số tờ bản đồ"] == "07"
-    assert row["Diện tích (m²)"] == "152,4"
-    assert row["Ngày cấp GCN"] == "20/11/2013"
-    assert row["Trạng thái kiểm tra"] == "Cần kiểm tra"  # serial and owner are not on page 2
+    assert row["Diện tích (m²)"] == "152.4"  # CSV: numbers with a decimal point, ISO dates (docs/exports.md)
+    assert row["Ngày cấp GCN"] == "2013-11-20"
+    assert row["Phân loại"] == "Cần kiểm tra"  # serial and owner are not on page 2
     assert "so_phat_hanh" in row["Trường cần kiểm tra"]
     xlsx = tmp_path / "form01.xlsx"
     result = CliRunner().invoke(main, ["extract", str(gcn_page2), "--format", "xlsx", "-o", str(xlsx),
@@ -127,3 +132,18 @@ def test_config_file_and_env(tmp_path: Path, gcn_page2: Path, monkeypatch) -> No
     monkeypatch.setenv("DIGITIZE_BACKEND", "nope")
     result = CliRunner().invoke(main, ["--config", str(config), "extract", str(gcn_page2)])
     assert result.exit_code == ExitCode.BAD_ARGS  # the environment overrides the file
+
+
+def test_a_failed_input_is_a_row_of_the_form01_table(gcn_page2: Path, tmp_path: Path) -> None:
+    import csv
+
+    broken = tmp_path / "broken.jpg"
+    broken.write_bytes(b"\xff\xd8\xff\xe0" + b"\x00" * 40)
+    target = tmp_path / "form01.csv"
+    result = CliRunner().invoke(main, ["extract", str(gcn_page2), str(broken), "--format", "csv", "-o",
+                                       str(target), "--backend", "fake", "--no-preprocess"])
+    assert result.exit_code == ExitCode.BAD_INPUT
+    rows = list(csv.DictReader(target.read_text(encoding="utf-8-sig").splitlines()))
+    failed = [r for r in rows if "broken.jpg" in " ".join(r.values())]
+    assert len(failed) == 1 and len(rows) == 2
+    assert any("corrupt_file" in v or "Lỗi" in v for v in failed[0].values())

@@ -99,3 +99,48 @@ def test_the_card_tells_the_paper_type_the_certificate_cannot() -> None:
     doc = merge_dossier([certificate, _card()], "dossier")
     paper = doc.field("chu_su_dung[0].loai_giay_to")
     assert paper is not None and paper.value == "CMND"
+
+
+def test_card_whose_name_and_year_conflict_gives_nothing_as_extracted() -> None:
+    from digitize.export.form01 import rows_for
+
+    # Matched by the only owner/only card rule (the certificate prints no ID number).
+    certificate = _certificate(name="NGUYỄN VĂN AN", year="1985")
+    certificate.fields[:] = [f for f in certificate.fields if not f.path.endswith((".so_giay_to", ".gioi_tinh"))]
+    stranger = _card(name="TRẦN THỊ BÌNH", birth="1990-01-01", number="001190000001")
+    doc = merge_dossier([certificate, stranger], "dossier")
+    given = {"chu_su_dung[0].ngay_sinh": "1990-01-01", "chu_su_dung[0].so_dinh_danh": "001190000001",
+             "chu_su_dung[0].gioi_tinh": "Nam"}
+    for path, card_value in given.items():
+        f = doc.field(path)
+        assert f is not None, path
+        assert f.status == FieldStatus.CONFLICT and f.value is None and card_value in f.alternatives, path
+    born = doc.field("chu_su_dung[0].ngay_sinh")
+    assert born is not None and born.alternatives == ["1985", "1990-01-01"]  # certificate's reading, then card's
+    owner_fields = [f for f in doc.fields if f.path.startswith("chu_su_dung[0].")]
+    assert not [f.path for f in owner_fields if f.status == FieldStatus.EXTRACTED]
+    [warning] = [w for w in doc.warnings if "disagrees with the certificate" in w]
+    for path in [*given, "chu_su_dung[0].ho_ten", "chu_su_dung[0].nam_sinh"]:
+        assert path in warning
+    assert "1990" not in warning and "BÌNH" not in warning  # paths, never values
+    [row] = rows_for(doc)
+    for path in given:
+        assert path in row["truong_can_kiem_tra"]
+
+
+def test_conflicting_card_matched_by_number_confirms_nothing() -> None:
+    doc = merge_dossier([_certificate(name="LÊ THỊ HOA", year="1970"), _card()], "dossier")
+    number = doc.field("chu_su_dung[0].so_giay_to")
+    assert number is not None and number.confidence == 0.9  # not raised to 0.97 by somebody else's card
+    assert not any("agrees with the ID card" in r for r in number.reasons)
+    paper = doc.field("chu_su_dung[0].loai_giay_to")
+    assert paper is not None and paper.status == FieldStatus.CONFLICT and paper.alternatives == ["CCCD"]
+    born = doc.field("chu_su_dung[0].ngay_sinh")
+    assert born is not None and born.status == FieldStatus.CONFLICT and born.value is None
+    assert any("chu_su_dung[0].loai_giay_to" in w and "chu_su_dung[0].ngay_sinh" in w for w in doc.warnings)
+
+
+def test_diacritics_only_name_difference_still_fills_from_the_card() -> None:
+    doc = merge_dossier([_certificate(name="NGUYEN VAN AN"), _card()], "dossier")
+    born = doc.field("chu_su_dung[0].ngay_sinh")
+    assert born is not None and born.status == FieldStatus.EXTRACTED and born.value == "1985-03-15"

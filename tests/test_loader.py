@@ -151,9 +151,26 @@ def test_sniff() -> None:
 
 def test_parse_page_range() -> None:
     assert parse_page_range(None) is None
-    assert parse_page_range("3") == range(2, 3)
-    assert parse_page_range("2-4") == range(1, 4)
-    with pytest.raises(ValueError):
-        parse_page_range("0")
-    with pytest.raises(ValueError):
-        parse_page_range("5-2")
+    assert parse_page_range("  ") is None
+    assert parse_page_range("3") == [2]
+    assert parse_page_range("2-4") == [1, 2, 3]
+    assert parse_page_range("5, 1,3-4,3") == [0, 2, 3, 4]  # sorted, each page once
+    for bad in ("0", "5-2", "2-", "-3", "a", "1,,2", "1-999999"):
+        with pytest.raises(ValueError):
+            parse_page_range(bad)
+
+
+def test_page_beyond_the_file_is_an_error_naming_the_page_count(tmp_path: Path) -> None:
+    tiff = tmp_path / "scan.tiff"
+    _gradient().save(tiff, save_all=True, append_images=[_gradient()])
+    with pytest.raises(InputError, match=r"page 3 was asked for, but the file has 2 pages") as info:
+        load_pages(tiff, pages=parse_page_range("1,3"))
+    assert info.value.code == "page_out_of_range"
+    single = tmp_path / "one.png"
+    _gradient().save(single)
+    with pytest.raises(InputError, match=r"has 1 page$"):
+        load_pages(single, pages=[1])
+    pdf = tmp_path / "two.pdf"
+    _gradient(300, 400).save(pdf, save_all=True, append_images=[_gradient(300, 400)], resolution=100)
+    with pytest.raises(InputError, match="page 400 was asked for, but the file has 2 pages"):
+        load_pages(pdf, Settings(pdf_dpi=100), pages=parse_page_range("400"))

@@ -94,3 +94,21 @@ def test_paddle_backend_reports_missing_extra_clearly() -> None:
         pytest.skip("paddle extra installed: covered by the contract tests above")
     with pytest.raises(MissingDependency, match="paddle"):
         create_backend("paddle", SETTINGS)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif("default" not in AVAILABLE, reason="the default backend's models are not installed")
+def test_a_line_longer_than_a_recogniser_takes_is_read_in_pieces_not_crashed() -> None:
+    """asterocr's graph holds 256 steps: a 1100 px wide line at its height used to raise in onnxruntime."""
+    import cv2
+
+    from digitize.ocr.models import model_path
+    from digitize.ocr.ppocr import load_aster_recognizer
+
+    aster = load_aster_recognizer(model_path("asterocr_rec"), model_path("asterocr_vocab"))
+    words = "Nha nuoc cong nhan quyen su dung dat nhu giao dat khong thu tien su dung dat"
+    image = np.full((40, 2300, 3), 255, np.uint8)
+    cv2.putText(image, words + " va tai san", (5, 30), cv2.FONT_HERSHEY_SIMPLEX, 0.8, (0, 0, 0), 2)
+    [(text, confidence, confidences)] = aster.recognize([image])
+    assert text.startswith("Nha nuoc cong nhan") and "tai san" in text
+    assert len(confidences) == len(text) and 0.0 < confidence <= 1.0

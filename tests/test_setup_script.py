@@ -14,7 +14,7 @@ SETUP_SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "setup.sh"
 
 def _summary_snippet() -> str:
     text = SETUP_SCRIPT.read_text(encoding="utf-8")
-    match = re.search(r"python\" -c '\n(.*?)'\n", text, re.DOTALL)
+    match = re.search(r"python\" -c '\n(.*?)'(?: <[^\n]*)?\n", text, re.DOTALL)
     assert match, "setup.sh no longer prints the record with an embedded snippet"
     return match.group(1)
 

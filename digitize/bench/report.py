@@ -77,6 +77,7 @@ def render_markdown(reports: list[VariantReport], speed: dict[str, Any], meta: d
         add(f"| {doc_type} | {s['images']} | {_pct(s['doc_type_accuracy'])} | {_pct(s['field_exact'])} "
             f"| {_pct(s['wrong_flagged'])} | {_pct(s['correct_flagged'])} |")
     add("")
+    _condition_by_doc_type(main, add)
     add("### Per field (digitize)")
     add("")
     add("| field | expected | right | CER (free text) | wrong flagged | correct flagged | spurious |")
@@ -131,3 +132,23 @@ def render_markdown(reports: list[VariantReport], speed: dict[str, Any], meta: d
                 add(f"- {r.variant.name}: {f}")
     add("")
     return "\n".join(lines)
+
+
+def _condition_by_doc_type(main: VariantReport, add: Any) -> None:
+    """Field exact per document type (rows) and condition (columns), images in brackets."""
+    cells = main.by_condition_doc_type
+    if not cells:
+        return
+    conditions = sorted({k.split("|", 1)[0] for k in cells})
+    doc_types = sorted({k.split("|", 1)[1] for k in cells})
+    add("### Fields right per document type and condition (digitize)")
+    add("")
+    add("| document type | " + " | ".join(conditions) + " |")
+    add("|---|" + "---|" * len(conditions))
+    for doc_type in doc_types:
+        row = []
+        for condition in conditions:
+            s = cells.get(f"{condition}|{doc_type}")
+            row.append(f"{_pct(s['field_exact'])} ({s['images']})" if s else "")
+        add(f"| {doc_type} | " + " | ".join(row) + " |")
+    add("")

@@ -116,28 +116,25 @@ _WORKER: dict[str, Any] = {}
 
 
 def _init_worker(variant: Variant, settings_json: str) -> None:
-    from digitize.ocr.base import create_backend
+    """Start one worker: one :class:`~digitize.engine.Engine` for the whole run, backend loaded and warm."""
+    from digitize.engine import Engine
 
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     settings = Settings.model_validate_json(settings_json).model_copy(
         update={"backend": variant.backend, "preprocess": variant.preprocess})
-    from digitize.pipeline import warm_up
-
-    start = time.perf_counter()
-    backend = create_backend(variant.backend, settings)
-    warm_up()
-    _WORKER.update(settings=settings, backend=backend, load_seconds=time.perf_counter() - start)
+    engine = Engine(settings).start()
+    _WORKER.update(engine=engine, load_seconds=engine.load_seconds)
 
 
 def _run_one(image: str) -> dict[str, Any]:
-    from digitize.pipeline import process_file
+    """One benchmark image through the worker's engine: its fields, page geometry and timings, or its error."""
+    from digitize.engine import Engine, Failure
 
-    settings: Settings = _WORKER["settings"]
+    engine: Engine = _WORKER["engine"]
     start = time.perf_counter()
-    try:
-        doc = process_file(image, _WORKER["backend"], settings)
-    except Exception as exc:
-        return {"image": image, "error": f"{type(exc).__name__}: {exc}", "seconds": time.perf_counter() - start,
+    doc = engine.process(image)
+    if isinstance(doc, Failure):
+        return {"image": image, "error": f"{doc.code}: {doc.message}", "seconds": time.perf_counter() - start,
                 "rss_mb": _rss_mb(), "load_seconds": _WORKER["load_seconds"]}
     seconds = time.perf_counter() - start
     pages = []
@@ -265,6 +262,8 @@ class VariantReport:
     load_seconds: float
     peak_rss_mb: float
     failures: list[str] = field(default_factory=list)
+    # "condition|doc_type" -> summary: conditions side by side per document type (e.g. real_style vs phone)
+    by_condition_doc_type: dict[str, dict[str, Any]] = field(default_factory=dict)
     items: list[dict[str, Any]] = field(default_factory=list)  # per image: what was wrong, for debugging
 
 
@@ -273,6 +272,7 @@ def score_variant(variant: Variant, items: list[Item], results: list[dict[str, A
     overall = Tally()
     by_condition: dict[str, Tally] = defaultdict(Tally)
     by_doc_type: dict[str, Tally] = defaultdict(Tally)
+    by_cell: dict[str, Tally] = defaultdict(Tally)
     by_field: dict[str, Tally] = defaultdict(Tally)
     confidences: list[float] = []
     correctness: list[bool] = []
@@ -286,7 +286,8 @@ def score_variant(variant: Variant, items: list[Item], results: list[dict[str, A
     items_out: list[dict[str, Any]] = []
     for item, result in zip(items, results, strict=True):
         truth = item.truth
-        tallies = (overall, by_condition[truth.condition], by_doc_type[truth.doc_type.value])
+        tallies = (overall, by_condition[truth.condition], by_doc_type[truth.doc_type.value],
+                   by_cell[f"{truth.condition}|{truth.doc_type.value}"])
         for t in tallies:
             t.n += 1
             t.seconds += result["seconds"]
@@ -374,6 +375,7 @@ def score_variant(variant: Variant, items: list[Item], results: list[dict[str, A
         load_seconds=float(np.mean([r["load_seconds"] for r in results])) if results else 0.0,
         peak_rss_mb=max((r["rss_mb"] for r in results), default=0.0),
         failures=failures,
+        by_condition_doc_type={k: v.summary() for k, v in sorted(by_cell.items())},
         items=items_out,
     )
 

@@ -1,19 +1,26 @@
-"""Form 01 (PL3) spreadsheet rows: one row per certificate x parcel x person.
+"""Form 01 (PL3) rows: one row per certificate x parcel x person, values typed.
 
 The column order and Vietnamese headers follow the spreadsheet communes filled in the
-2025 campaign (domain.md).  Values are text, as the office keys them; two review
-columns say which fields a person must still look at.
+2025 campaign (domain.md); the columns after ``Tên file giấy tờ`` are ours (which file a
+row came from, why it needs a look).  Each cell keeps the :class:`~digitize.model.Field`
+it came from, so a writer can highlight the cells a person must check and say why.
+Areas are numbers, dates are :class:`datetime.date`, parcel/sheet/ID numbers stay text.
+Failed inputs get one row too (classification ``Lỗi đọc tệp``), so every input is counted.
 """
 
 from __future__ import annotations
 
-import csv
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
+from digitize.export.items import ExportItem
+from digitize.export.status import Classification, classify_row, field_needs_review
 from digitize.fields.admin import convert_address
-from digitize.model import Document, FieldStatus
+from digitize.model import Document, Field
 
 MAX_LAND_USES = 3
 
@@ -60,125 +67,234 @@ COLUMNS += [
     ("file_gcn", "Tên file GCN"),
     ("file_giay_to", "Tên file giấy tờ"),
     ("phan_loai", "Phân loại"),
-    ("trang_thai", "Trạng thái kiểm tra"),
+    # Ours, after the PL3 columns:
+    ("tep_nguon", "Tệp nguồn"),
+    ("ho_so", "Hồ sơ"),
+    ("loai_giay_to", "Loại giấy tờ"),
+    ("ly_do_kiem_tra", "Lý do cần kiểm tra"),
     ("truong_can_kiem_tra", "Trường cần kiểm tra"),
 ]
 HEADERS = [h for _, h in COLUMNS]
 KEYS = [k for k, _ in COLUMNS]
+HEADER_OF = dict(COLUMNS)
+
+NUMBER_KEYS = frozenset({"dien_tich", "dien_tich_xay_dung", "dien_tich_san",
+                         *(f"dien_tich_{k}" for k in range(1, MAX_LAND_USES + 1))})
+DATE_KEYS = frozenset({"ngay_cap", "ngay_sinh"})
+GCN_SUFFIX = "-GCN.pdf"
+GT_SUFFIX = "-GT.pdf"
+
+CellValue = str | float | int | date | None
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:.1f}".replace(".", ",")
-    return str(value)
+@dataclass
+class Cell:
+    """One spreadsheet cell: its typed value and the field it came from (None for derived cells)."""
+
+    value: CellValue = None
+    field: Field | None = None
+
+    @property
+    def flagged(self) -> bool:
+        """Whether a person must look at this cell (its field needs review, conflicts or is unreadable)."""
+        return self.field is not None and field_needs_review(self.field)
 
 
-def _vn_date(iso: Any) -> str:
-    """ISO date as the office writes it: dd/mm/yyyy."""
-    text = _text(iso)
-    parts = text.split("-")
-    return f"{parts[2]}/{parts[1]}/{parts[0]}" if len(parts) == 3 else text
+@dataclass
+class Form01Row:
+    """One Form 01 row: cells by column key, the item it came from and its classification."""
+
+    item: ExportItem
+    cells: dict[str, Cell] = field(default_factory=dict)
+    classification: Classification | None = None
+
+    def value(self, key: str) -> CellValue:
+        """The typed value of column ``key`` (None when empty)."""
+        cell = self.cells.get(key)
+        return None if cell is None else cell.value
 
 
-def rows_for(doc: Document) -> list[dict[str, str]]:
-    """Form 01 rows of one result (one per parcel x owner; at least one row)."""
-    record = doc.record
-    owners = [o for o in (record.get("chu_su_dung") or []) if isinstance(o, dict)] or [{}]
-    parcels = [p for p in (record.get("thua_dat") or []) if isinstance(p, dict)] or [{}]
-    assets = [a for a in (record.get("tai_san") or []) if isinstance(a, dict)]
-    review = sorted({f.path for f in doc.fields
-                     if f.status in (FieldStatus.NEEDS_REVIEW, FieldStatus.CONFLICT, FieldStatus.UNREADABLE,
-                                     FieldStatus.NOT_FOUND)})
-    serial = _text(record.get("so_phat_hanh")).replace(" ", "")
-    cards = [c for c in (record.get("giay_to_tuy_than") or []) if isinstance(c, dict)]
+def serial_stem(document: Document | None) -> str | None:
+    """The certificate serial as the campaign names files: ``so_phat_hanh`` without its space."""
+    if document is None:
+        return None
+    f = document.field("so_phat_hanh")
+    if f is None or f.value in (None, ""):
+        return None
+    return "".join(str(f.value).split())
+
+
+def parse_iso_date(value: Any) -> date | None:
+    """``2016-03-14`` -> date; anything else (a year alone, text) -> None."""
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
+def _typed(key: str, value: Any) -> CellValue:
+    if value is None or value == "":
+        return None
+    if key in NUMBER_KEYS:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value)
+        try:
+            return float(str(value).replace(",", "."))
+        except ValueError:
+            return str(value)
+    if key in DATE_KEYS:
+        parsed = parse_iso_date(value)
+        if parsed is not None:
+            return parsed
+        text = str(value).strip()
+        return int(text) if text.isdigit() and len(text) == 4 else text  # a birth year alone
+    if isinstance(value, list | dict):
+        return str(value)
+    return value if isinstance(value, str | int | float) else str(value)
+
+
+class _Cells:
+    """Builds one row's cells from a document's fields (looked up by path)."""
+
+    def __init__(self, document: Document) -> None:
+        self.by_path = {f.path: f for f in document.fields}
+        self.cells: dict[str, Cell] = {}
+
+    def put(self, key: str, *paths: str) -> None:
+        """The first of ``paths`` that has a value fills column ``key``; else the first field that exists."""
+        found = [self.by_path[p] for p in paths if p in self.by_path]
+        chosen = next((f for f in found if f.value not in (None, "") and f.status.value not in
+                       ("not_found", "unreadable")), found[0] if found else None)
+        value = None if chosen is None or chosen.status.value in ("not_found", "unreadable") else chosen.value
+        self.cells[key] = Cell(_typed(key, value), chosen)
+
+    def derived(self, key: str, value: CellValue) -> None:
+        self.cells[key] = Cell(value, None)
+
+
+def _indices(document: Document, prefix: str) -> list[int]:
+    pattern = re.compile(re.escape(prefix) + r"\[(\d+)\]")
+    found = {int(m.group(1)) for f in document.fields if (m := pattern.match(f.path))}
+    return sorted(found)
+
+
+def _land_use_indices(document: Document, parcel: int) -> list[int]:
+    return _indices(document, f"thua_dat[{parcel}].muc_dich_su_dung")
+
+
+def _document_rows(item: ExportItem) -> list[Form01Row]:
+    document = item.document
+    assert document is not None
+    owners: list[int | None] = list(_indices(document, "chu_su_dung")) or [None]
+    parcels: list[int | None] = list(_indices(document, "thua_dat")) or [None]
+    assets = _indices(document, "tai_san")
+    serial = serial_stem(document)
+    has_cards = any(p.doc_type is not None and p.doc_type.is_id_card for p in document.pages)
     rows = []
-    for parcel in parcels:
-        address = _text(parcel.get("dia_chi"))
-        converted = convert_address(address) if address else None
-        uses = [u for u in (parcel.get("muc_dich_su_dung") or []) if isinstance(u, dict)]
-        for owner in owners:
-            row = dict.fromkeys(KEYS, "")
-            row.update({
-                "ma_dvhc_xa": (converted.new_ward_code or "") if converted else "",
-                "so_phat_hanh": _text(record.get("so_phat_hanh")),
-                "ngay_cap": _vn_date(record.get("ngay_cap")),
-                "so_vao_so": _text(record.get("so_vao_so")),
-                "ho_ten": _text(owner.get("ho_ten")),
-                "ngay_sinh": _vn_date(owner.get("ngay_sinh")) or _text(owner.get("nam_sinh")),
-                "gioi_tinh": _text(owner.get("gioi_tinh")),
-                "so_dinh_danh": _text(owner.get("so_dinh_danh") or owner.get("so_giay_to")),
-                "dia_chi_thuong_tru": _text(owner.get("dia_chi_thuong_tru")),
-                "phap_nhan": _text(record.get("phap_nhan")),
-                "vai_tro": _text(owner.get("vai_tro")),
-                "so_to_ban_do": _text(parcel.get("so_to_ban_do")),
-                "so_thua": _text(parcel.get("so_thua")),
-                "dia_chi_thua_dat": address,
-                "dia_chi_thua_dat_2_cap": (converted.two_level or "") if converted else "",
-                "dien_tich": _text(parcel.get("dien_tich")),
-                "file_gcn": f"{serial}-GCN.pdf" if serial else "",
-                "file_giay_to": f"{serial}-GT.pdf" if serial and cards else "",
-                "phan_loai": doc.loai_tai_lieu.value,
-                "trang_thai": "Cần kiểm tra" if review else "Đã đọc đủ",
-                "truong_can_kiem_tra": "; ".join(review),
-            })
+    for j in parcels:
+        for i in owners:
+            c = _Cells(document)
+            for key in ("so_phat_hanh", "ngay_cap", "so_vao_so", "phap_nhan"):
+                c.put(key, key)
+            o = f"chu_su_dung[{i}]"
+            # A lone ID card: its own keys fill the owner columns.
+            card = document.loai_tai_lieu.is_id_card
+            c.put("ho_ten", f"{o}.ho_ten", *(["ho_ten"] if card else []))
+            c.put("ngay_sinh", f"{o}.ngay_sinh", f"{o}.nam_sinh", *(["ngay_sinh"] if card else []))
+            c.put("gioi_tinh", f"{o}.gioi_tinh", *(["gioi_tinh"] if card else []))
+            c.put("so_dinh_danh", f"{o}.so_dinh_danh", f"{o}.so_giay_to", *(["so_dinh_danh"] if card else []))
+            c.put("dia_chi_thuong_tru", f"{o}.dia_chi_thuong_tru", *(["noi_thuong_tru"] if card else []))
+            c.put("vai_tro", f"{o}.vai_tro")
+            p = f"thua_dat[{j}]"
+            for key, leaf in (("so_to_ban_do", "so_to_ban_do"), ("so_thua", "so_thua"),
+                              ("dia_chi_thua_dat", "dia_chi"), ("dien_tich", "dien_tich"),
+                              ("ma_dinh_danh_thua_dat", "ma_dinh_danh")):
+                c.put(key, f"{p}.{leaf}")
+            address = c.cells["dia_chi_thua_dat"].value
+            converted = convert_address(address) if isinstance(address, str) and address else None
+            c.derived("ma_dvhc_xa", (converted.new_ward_code or None) if converted else None)
+            c.derived("dia_chi_thua_dat_2_cap", (converted.two_level or None) if converted else None)
+            uses = _land_use_indices(document, j) if j is not None else []
             for k, use in enumerate(uses[:MAX_LAND_USES], start=1):
-                row[f"loai_dat_{k}"] = " ".join(x for x in (_text(use.get("ma")), _text(use.get("ten"))) if x)
-                row[f"dien_tich_{k}"] = _text(use.get("dien_tich") if use.get("dien_tich") is not None
-                                              else (parcel.get("dien_tich") if len(uses) == 1 else None))
-                row[f"nguon_goc_{k}"] = _text(parcel.get("nguon_goc_su_dung"))
-                row[f"hinh_thuc_{k}"] = _text(parcel.get("hinh_thuc_su_dung"))
-                row[f"thoi_han_{k}"] = _text(parcel.get("thoi_han_su_dung"))
+                u = f"{p}.muc_dich_su_dung[{use}]"
+                c.put(f"loai_dat_{k}", f"{u}.ten", f"{u}.ma")
+                code = c.by_path.get(f"{u}.ma")
+                name = c.cells[f"loai_dat_{k}"]
+                if code is not None and code.value and isinstance(name.value, str) and name.value != code.value:
+                    name.value = f"{code.value} {name.value}"
+                if f"{u}.dien_tich" in c.by_path or len(uses) != 1:
+                    c.put(f"dien_tich_{k}", f"{u}.dien_tich")
+                else:  # one land use: the parcel's area is its area
+                    c.put(f"dien_tich_{k}", f"{p}.dien_tich")
+                c.put(f"nguon_goc_{k}", f"{p}.nguon_goc_su_dung")
+                c.put(f"hinh_thuc_{k}", f"{p}.hinh_thuc_su_dung")
+                c.put(f"thoi_han_{k}", f"{p}.thoi_han_su_dung")
             if assets:
-                asset = assets[0]
-                row.update({
-                    "loai_tai_san": _text(asset.get("loai")),
-                    "dien_tich_xay_dung": _text(asset.get("dien_tich_xay_dung")),
-                    "dien_tich_san": _text(asset.get("dien_tich_san")),
-                    "hinh_thuc_so_huu": _text(asset.get("hinh_thuc_so_huu")),
-                    "thoi_han_so_huu": _text(asset.get("thoi_han_so_huu")),
-                    "cap_hang": _text(asset.get("cap_hang")),
-                })
+                a = f"tai_san[{assets[0]}]"
+                for key in ("dien_tich_xay_dung", "dien_tich_san", "hinh_thuc_so_huu", "thoi_han_so_huu", "cap_hang"):
+                    c.put(key, f"{a}.{key}")
+                c.put("loai_tai_san", f"{a}.loai")
+            certificate = document.loai_tai_lieu.is_certificate
+            c.derived("file_gcn", f"{serial}{GCN_SUFFIX}" if serial and certificate else None)
+            c.derived("file_giay_to", f"{serial}{GT_SUFFIX}" if serial and has_cards else None)
+            c.derived("tep_nguon", item.source)
+            c.derived("ho_so", item.dossier)
+            c.derived("loai_giay_to", document.loai_tai_lieu.value)
+            row = Form01Row(item=item, cells=c.cells)
+            row.classification = classify_row(document, owner=i, parcel=j)
+            _fill_status(row)
             rows.append(row)
     return rows
 
 
+def _fill_status(row: Form01Row) -> None:
+    verdict = row.classification
+    assert verdict is not None
+    row.cells["phan_loai"] = Cell(verdict.label, None)
+    row.cells["ly_do_kiem_tra"] = Cell("; ".join(verdict.reasons) or None, None)
+    row.cells["truong_can_kiem_tra"] = Cell("; ".join(verdict.paths) or None, None)
+
+
+def _failure_row(item: ExportItem) -> Form01Row:
+    failure = item.failure
+    assert failure is not None
+    row = Form01Row(item=item, cells={
+        "tep_nguon": Cell(item.source), "ho_so": Cell(item.dossier)})
+    row.classification = Classification.failed(failure.code, failure.message)
+    _fill_status(row)
+    return row
+
+
+def rows_for_item(item: ExportItem) -> list[Form01Row]:
+    """The Form 01 rows of one item: one per parcel x owner (at least one), or one row for a failure."""
+    if item.failure is not None:
+        return [_failure_row(item)]
+    return _document_rows(item)
+
+
+def form01_rows(items: Iterable[ExportItem]) -> list[Form01Row]:
+    """The Form 01 rows of all ``items``, in order."""
+    return [row for item in items for row in rows_for_item(item)]
+
+
+def rows_for(doc: Document) -> list[dict[str, CellValue]]:
+    """Form 01 rows of one document as plain dicts (column key -> typed value)."""
+    return [{k: row.value(k) for k in KEYS} for row in rows_for_item(ExportItem.of(doc))]
+
+
 def write_csv(docs: Iterable[Document], stream: IO[str]) -> int:
-    """Form 01 rows as CSV (UTF-8 with BOM when written to a file, so Excel reads the accents)."""
-    writer = csv.writer(stream)
-    writer.writerow(HEADERS)
-    count = 0
-    for doc in docs:
-        for row in rows_for(doc):
-            writer.writerow([row[k] for k in KEYS])
-            count += 1
-    return count
+    """Compatibility wrapper: Form 01 CSV of documents (see :func:`digitize.export.tabular.write_form01_csv`)."""
+    from digitize.export.tabular import write_form01_csv
+
+    return write_form01_csv([ExportItem.of(d) for d in docs], stream)
 
 
 def write_xlsx(docs: Iterable[Document], path: Path) -> int:
-    """Form 01 rows as an Excel workbook; cells needing review are highlighted."""
-    import xlsxwriter
+    """Compatibility wrapper: Form 01 workbook of documents (see :func:`digitize.export.xlsx.write_form01_xlsx`)."""
+    from digitize.export.xlsx import write_form01_xlsx
 
-    workbook = xlsxwriter.Workbook(str(path))
-    try:
-        sheet = workbook.add_worksheet("Mẫu 01")
-        head = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DDEBF7",
-                                    "border": 1})
-        text = workbook.add_format({"num_format": "@"})
-        flagged = workbook.add_format({"num_format": "@", "bg_color": "#FCE4D6"})
-        sheet.write_row(0, 0, HEADERS, head)
-        sheet.freeze_panes(1, 0)
-        row_index = 1
-        for doc in docs:
-            for row in rows_for(doc):
-                needs = row["trang_thai"] != "Đã đọc đủ"
-                for col, key in enumerate(KEYS):
-                    fmt = flagged if needs and key in ("trang_thai", "truong_can_kiem_tra") else text
-                    sheet.write_string(row_index, col, row[key], fmt)
-                row_index += 1
-        for col, (_, header) in enumerate(COLUMNS):
-            sheet.set_column(col, col, max(12, min(40, len(header) + 2)))
-    finally:
-        workbook.close()
-    return row_index - 1
+    return write_form01_xlsx([ExportItem.of(d) for d in docs], path)

@@ -370,7 +370,9 @@ class LandUse:
 
 
 _SPLIT_USES = re.compile(r"\s*(?:;|\n|\+|,\s*(?=(?:đ|Đ|d|D)(?:ấ|a|Ấ|A)t\b)|,\s*(?=[A-Z]{3}\b))\s*")
-_AREA_TAIL = re.compile(r"[:\-]?\s*(?:dt|diện tích)?\s*:?\s*(\d[\d., ]*(?:\s*(?:m\s*[²2?]|m2|ha))?)\s*$", re.IGNORECASE)
+# The area at the end of a part; the superscript of "m²" is often misread ("m`", "m'", "m>").
+_AREA_TAIL = re.compile(r"[:\-]?\s*(?:dt|diện tích)?\s*:?\s*(\d[\d., ]*(?:\s*(?:m\s*[²2?`'’>Ỷ]?|ha))?)\s*$",
+                        re.IGNORECASE)
 
 
 def parse_land_uses(text: str, *, urban: bool | None = None) -> list[LandUse]:
@@ -509,6 +511,7 @@ _TRANSFERS: tuple[tuple[str, str], ...] = (
     (r"nhan chuyen doi|chuyen doi", "nhan_chuyen_doi"),
     (r"nhan gop von|gop von", "nhan_gop_von"),
     (r"dau gia", "dau_gia"),
+    (r"phan chia quyen su dung dat", "phan_chia"),
     (r"giai quyet tranh chap|hoa giai", "tranh_chap"),
     (r"ke bien|phat mai|the chap", "xu_ly_the_chap"),
 )

@@ -169,9 +169,8 @@ def _iter_raster(check: InputCheck, settings: Settings, pages: Sequence[int] | N
     with img:
         frame_count = int(getattr(img, "n_frames", 1) or 1)
         wanted = pages if pages is not None else range(frame_count)
+        check_pages_in_range(p, wanted, frame_count)
         for index in wanted:
-            if index >= frame_count:
-                break
             try:
                 img.seek(index)
                 _check_pixels(p, img.width, img.height, settings)
@@ -231,6 +230,7 @@ def _iter_pdf(check: InputCheck, settings: Settings, pages: Sequence[int] | None
     if page_count <= 0:
         raise CorruptFile(f"{p}: the PDF has no pages")
     wanted = pages if pages is not None else range(min(page_count, settings.pdf_max_pages))
+    check_pages_in_range(p, wanted, page_count)
     # Page size is in points (1/72 inch); check the rendered size before rendering.
     size_text = info.get("Page size", "")
     try:
@@ -239,8 +239,6 @@ def _iter_pdf(check: InputCheck, settings: Settings, pages: Sequence[int] | None
     except (ValueError, IndexError):
         pass
     for index in wanted:
-        if index >= page_count:
-            break
         try:
             images = convert_from_path(
                 str(p), dpi=settings.pdf_dpi, first_page=index + 1, last_page=index + 1, timeout=300
@@ -281,6 +279,33 @@ def iter_pages(path: str | Path, settings: Settings | None = None,
         yield from _iter_raster(check, settings, pages)
 
 
+def count_pages(path: str | Path, settings: Settings | None = None) -> tuple[InputCheck, int]:
+    """Check ``path`` and count the pages it holds without decoding them (PDFs: at most ``pdf_max_pages``).
+
+    Raises :class:`InputError` for a file :func:`iter_pages` would refuse.
+    """
+    settings = settings or Settings()
+    check = check_input(path, settings)
+    if check.media_type == "application/pdf":
+        try:
+            count = int(_pdfinfo(check.path).get("Pages", "0"))
+        except ValueError:
+            count = 0
+        if count <= 0:
+            raise CorruptFile(f"{check.path}: the PDF has no pages")
+        return check, min(count, settings.pdf_max_pages)
+    if check.media_type != "image/tiff":
+        return check, 1
+    Image.MAX_IMAGE_PIXELS = None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with Image.open(check.path) as img:
+                return check, int(getattr(img, "n_frames", 1) or 1)
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise CorruptFile(f"{check.path}: cannot be decoded as {check.media_type}") from exc
+
+
 def load_pages(path: str | Path, settings: Settings | None = None, pages: Sequence[int] | None = None) -> list[Page]:
     """All selected pages of one file as a list."""
     return list(iter_pages(path, settings, pages))
@@ -295,17 +320,41 @@ def decode_image_bytes(data: bytes) -> np.ndarray:
         raise CorruptFile(f"image bytes cannot be decoded ({exc})") from exc
 
 
-def parse_page_range(text: str | None) -> range | None:
-    """'1-3' -> range(0, 3); '2' -> range(1, 2); None/'' -> None (all pages).  1-based, inclusive."""
-    if not text:
+def check_pages_in_range(path: Path, pages: Sequence[int], page_count: int) -> None:
+    """Raise ``InputError`` (code ``page_out_of_range``) when a 0-based page in ``pages`` is past the file's end."""
+    beyond = [index for index in pages if index >= page_count or index < 0]
+    if beyond:
+        raise InputError(
+            f"{path}: page {beyond[0] + 1} was asked for, but the file has {page_count} "
+            f"page{'s' if page_count != 1 else ''}",
+            code="page_out_of_range",
+        )
+
+
+MAX_PAGE_NUMBER = 100_000  # a page number beyond this is a typo, not a document
+
+
+def parse_page_range(text: str | None) -> list[int] | None:
+    """Pages given 1-based ('2', '1-3', '1,3-5') as a sorted list of distinct 0-based indices.
+
+    None or '' means all pages.  Raises ``ValueError`` with the reason for anything else
+    (zero, a reversed or open range, a number above ``MAX_PAGE_NUMBER``).
+    """
+    if text is None or not text.strip():
         return None
-    text = text.strip()
-    first, sep, last = text.partition("-")
-    try:
-        start = int(first)
-        end = int(last) if sep and last else (10**9 if sep else start)
-    except ValueError as exc:
-        raise ValueError(f"bad page range {text!r}: use N or N-M (1-based)") from exc
-    if start < 1 or end < start:
-        raise ValueError(f"bad page range {text!r}: use N or N-M with 1 <= N <= M")
-    return range(start - 1, end)
+    usage = "use N, N-M or a list such as 1,3-5 (1-based)"
+    wanted: set[int] = set()
+    for part in text.split(","):
+        part = part.strip()
+        first, sep, last = part.partition("-")
+        try:
+            start = int(first)
+            end = int(last) if sep else start
+        except ValueError as exc:
+            raise ValueError(f"bad page range {text!r}: {usage}") from exc
+        if start < 1 or end < start:
+            raise ValueError(f"bad page range {text!r}: {usage}, with 1 <= N <= M")
+        if end > MAX_PAGE_NUMBER:
+            raise ValueError(f"bad page range {text!r}: page numbers stop at {MAX_PAGE_NUMBER}")
+        wanted.update(range(start - 1, end))
+    return sorted(wanted)

@@ -39,6 +39,7 @@ class Candidate:
     source: str = "ocr"  # "ocr", "mrz", "qr": where the value came from
     readers: int = 1  # how many independent readings support the value
     line_groups: list[list[int]] | None = None  # stream lines of each row of a multi-row code (MRZ)
+    handwritten: bool = False  # read from handwriting (dotted leaders, low confidence): one reading is not enough
 
     def invalidate(self, reason: str) -> None:
         self.valid = False

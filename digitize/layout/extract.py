@@ -22,11 +22,13 @@ from typing import Any
 
 import numpy as np
 
-from digitize.confidence import features, field_confidence
+from digitize.confidence import features, field_confidence, one_reading_review
 from digitize.config import Settings
 from digitize.fields.normalize import clean_text, is_empty_marker
 from digitize.layout import cards as _cards  # noqa: F401  (registers extractors)
+from digitize.layout import dateline as _dateline  # noqa: F401  (registers an extractor and a normaliser)
 from digitize.layout import gcn as _gcn  # noqa: F401  (registers extractors and checks)
+from digitize.layout import serial as _serial  # noqa: F401  (registers an extractor)
 from digitize.layout.candidate import CHECKS, EXTRACTORS, Candidate, ExtractContext
 from digitize.layout.reading import Span, TextStream, piece_polygon
 from digitize.layout.template import FieldSpec, Template, build_stream, locate
@@ -354,6 +356,7 @@ def _flatten(path: str, value: Any) -> list[tuple[str, Any]]:
 def to_fields(ctx: ExtractContext, candidates: list[Candidate], missing: list[FieldSpec]) -> list[Field]:
     fields: list[Field] = []
     threshold = ctx.settings.review_threshold
+    two_readings = frozenset(ctx.template.meta.get("two_readings", ()))
     for cand in candidates:
         box, quad = (cand.box, None) if cand.span is None else span_region(ctx.page, ctx.stream, cand.span)
         status = cand.status
@@ -373,6 +376,10 @@ def to_fields(ctx: ExtractContext, candidates: list[Candidate], missing: list[Fi
             # A value a validator contradicts is shown to a reviewer whatever its score.
             trusted = confidence >= threshold and cand.valid is not False
             status = FieldStatus.EXTRACTED if trusted else FieldStatus.NEEDS_REVIEW
+            why = one_reading_review(cand, two_readings) if trusted else None
+            if why is not None:
+                status = FieldStatus.NEEDS_REVIEW
+                reasons.append(why)
         for path, v in _flatten(cand.path, cand.value):
             fields.append(Field(path=path, value=v, raw=cand.raw, confidence=confidence, status=status,
                                 page=ctx.page_number, box=box, polygon=quad or None, reasons=list(reasons),

@@ -19,6 +19,7 @@ from digitize.fields import idnumbers, landuse, validate
 from digitize.fields.admin import convert_address
 from digitize.fields.normalize import clean_text, fold
 from digitize.layout.candidate import Candidate, ExtractContext, check, extractor
+from digitize.layout.dateline import DATE_LINE as _DATE_LINE
 from digitize.layout.reading import Span, TextStream, piece_polygon
 from digitize.layout.values import normalize
 
@@ -224,8 +225,6 @@ def _two_level(address: Candidate) -> Candidate | None:
 
 # -- issuing authority -------------------------------------------------------------------------
 
-_DATE_LINE = re.compile(
-    r"(?:^|[\n\t])[^\n\t,]{2,60},\s*n[a-z]{1,2}y\s*\S{1,3}\s*th[a-z]{1,3}g?\s*\S{1,3}\s*n[a-z]{1,2}m\s*\S{2,6}[^\n\t]*")
 _SIGNATURE_TITLE = re.compile(r"^\s*(?:kt\.?|tm\.?|tl\.?|q\.?)?\s*(?:pho\s*)?(?:chu\s*tich|giam\s*doc|truong)\b")
 # "TM." / "KT." / "TL." / "Q." before the authority, also as OCR misreads them ("1M.", "IM,").
 _AUTH_PREFIX = re.compile(r"^[\W_]*(?:tm|kt|tl|q|[1il|][mt])\s*[.:,\-]\s*")

@@ -206,6 +206,9 @@ def _domain_words() -> Any:
     phrases += [t.name for t in LAND_TYPES.values()]
     phrases += [name for name, _new, _unc in LEGACY_CODES.values()]
     phrases += [canon for _p, _c, canon in _ORIGINS]
+    from digitize.fields.wordings import ORIGIN_FORMULAS
+
+    phrases += ORIGIN_FORMULAS
     words = {w.strip("(),;.:").lower() for phrase in phrases for w in phrase.split()}
     return Vocabulary.build(sorted(w for w in words if w and not w.isupper()))
 
@@ -370,10 +373,16 @@ _SPACED_DATE = re.compile(r"\b\d\s?\d?\s*/\s*\d\s?\d?\s*/\s*\d\s?\d\s?\d\s?\d\b"
 
 
 def _use_term(raw: str) -> Normalized | None:
-    corrected = _vocab_text(raw)
-    if corrected is None:
+    """Thời hạn: the printed term; text that ran on after a complete term is dropped."""
+    from digitize.fields.wordings import leading_term
+
+    text = text_value(raw)
+    if text is None:
         return None
-    text, reasons, score = corrected
+    head = leading_term(text)
+    text, reasons, score = correct_domain_words(head.text if head is not None else text)
+    if head is not None:
+        reasons, score = [*head.reasons, *reasons], min(score, head.score)
     text = _SPACED_DATE.sub(lambda m: re.sub(r"\s+", "", m.group(0)), text)
     # A table cell's stray marks: a rule or a letter before its year or date, a dot after it.
     trimmed = re.sub(r"(?<=\d)(?:\s*[.,;:|]+|\s+[^\W\d_])$", "",
@@ -387,10 +396,16 @@ def _use_term(raw: str) -> Normalized | None:
 
 
 def _origin(raw: str) -> Normalized | None:
-    corrected = _vocab_text(raw)
-    if corrected is None:
+    """Nguồn gốc: the standard legal formulas put back where OCR garbled them, then the
+    remaining words checked against the vocabulary."""
+    from digitize.fields.wordings import ORIGIN_FORMULAS, restore_wordings
+
+    text = text_value(raw)
+    if text is None:
         return None
-    text, reasons, score = corrected
+    restored = restore_wordings(text, ORIGIN_FORMULAS)
+    text, reasons, score = correct_domain_words(restored.text)
+    reasons, score = [*restored.reasons, *reasons], min(score, restored.score)
     origin = landuse.classify_origin(text)
     return Normalized(text, reasons + ([] if origin else ["origin wording not recognised"]),
                       min(score, 1.0 if origin else 0.7))

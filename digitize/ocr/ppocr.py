@@ -7,6 +7,8 @@ changing API.  onnxruntime is imported when a model is built, never at import ti
 
 from __future__ import annotations
 
+import logging
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +16,19 @@ import cv2
 import numpy as np
 
 from digitize.errors import MissingDependency
+
+log = logging.getLogger(__name__)
+
+# asterocr's recogniser has a positional encoding of this many steps (its ONNX graph fails
+# on a longer input with a broadcast error).
+ASTER_MAX_STEPS = 256
+# A long line is cut at the whitest column within this share of a piece's width before
+# the even cut point, so cuts fall between words.
+CUT_SEARCH_SHARE = 0.25
+# A column is ink-free when no pixel is this much darker than the crop's median grey; a run
+# of such columns at least this share of the line height wide is a gap between words.
+INK_CONTRAST = 40.0
+WORD_GAP_HEIGHT_SHARE = 0.15
 
 
 def make_session(path: Path, threads: int) -> Any:
@@ -207,19 +222,70 @@ class CtcRecognizer:
         blob = (resized.astype(np.float32) / 255.0 - 0.5) / 0.5
         return blob.transpose(2, 0, 1)
 
+    def _pieces(self, crop: np.ndarray) -> list[tuple[np.ndarray, bool]]:
+        """The crop, or for a line longer than ``max_width`` at model height, pieces cut in its widest gaps.
+
+        Squeezing a long line to ``max_width`` would crush its letters (and models with a
+        bounded sequence length, such as asterocr's, refuse it outright).  Each piece says
+        whether a word gap precedes it (its reading is then joined with a space).
+        """
+        h, w = crop.shape[:2]
+        scaled = w * self.height / max(h, 1)
+        if scaled <= self.max_width:
+            return [(crop, False)]
+        count = int(np.ceil(scaled / self.max_width))
+        gray = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
+        dark = gray.astype(np.float32) < np.percentile(gray, 50) - INK_CONTRAST
+        blank = dark.sum(axis=0) == 0
+        min_gap = max(2, int(h * WORD_GAP_HEIGHT_SHARE))
+        cuts: list[tuple[int, bool]] = [(0, False)]
+        step = w / count
+        for k in range(1, count):
+            centre = int(k * step)
+            lo, hi = max(cuts[-1][0] + 1, centre - int(step * CUT_SEARCH_SHARE)), min(w - 1, centre)
+            best, best_len, run_start = centre, 0, None
+            for x in range(lo, hi + 2):
+                if x <= hi and blank[x]:
+                    run_start = x if run_start is None else run_start
+                    continue
+                if run_start is not None and x - run_start > best_len:
+                    best, best_len = (run_start + x) // 2, x - run_start
+                run_start = None
+            cuts.append((best, best_len >= min_gap))
+        cuts.append((w, False))
+        return [(crop[:, a:b], gap) for (a, gap), (b, _) in pairwise(cuts) if b - a >= 2]
+
     def recognize(self, crops: list[np.ndarray]) -> list[tuple[str, float, list[float]]]:
-        """(text, mean confidence, per-character confidences) for each crop."""
+        """(text, mean confidence, per-character confidences) for each crop.
+
+        A crop the model cannot run on gives an empty reading (logged), never an exception:
+        one line must not cost the whole page.
+        """
         results: list[tuple[str, float, list[float]]] = []
         for crop in crops:
             if crop.size == 0 or min(crop.shape[:2]) < 2:
                 results.append(("", 0.0, []))
                 continue
-            blob = self._prepare(crop)[np.newaxis]
-            out = self.session.run(None, {self.input_name: blob})[0]
-            probs = out[0] if out.shape[0] == 1 else out[:, 0, :]
-            if self.outputs_log_probs:
-                probs = np.exp(probs)
-            results.append(self._decode(probs))
+            text = ""
+            confs: list[float] = []
+            for piece, after_gap in self._pieces(crop):
+                try:
+                    blob = self._prepare(piece)[np.newaxis]
+                    out = self.session.run(None, {self.input_name: blob})[0]
+                except Exception as exc:  # onnxruntime raises its own types for shape errors
+                    log.warning("recogniser failed on a %dx%d crop (%s)", piece.shape[1], piece.shape[0],
+                                type(exc).__name__)
+                    continue
+                probs = out[0] if out.shape[0] == 1 else out[:, 0, :]
+                if self.outputs_log_probs:
+                    probs = np.exp(probs)
+                piece_text, _, piece_confs = self._decode(probs)
+                if text and piece_text and after_gap and not text.endswith(" ") and not piece_text.startswith(" "):
+                    text += " "
+                    confs.append(float(np.mean(piece_confs)))  # the joint: as sure as the piece after it
+                text += piece_text
+                confs.extend(piece_confs)
+            results.append((text, float(np.mean(confs)) if confs else 0.0, confs))
         return results
 
     def _decode(self, probs: np.ndarray) -> tuple[str, float, list[float]]:
@@ -256,7 +322,8 @@ def load_aster_recognizer(model_file: Path, vocab_file: Path, threads: int = 1) 
 
     vocab = json.loads(vocab_file.read_text(encoding="utf-8"))
     chars = vocab["chars"] if isinstance(vocab, dict) else list(vocab)
+    # asterocr's language head holds ASTER_MAX_STEPS positions, one per 4 pixels of width.
     return CtcRecognizer(
         model_file, chars, threads=threads, height=32, rgb=True, width_multiple=4,
-        min_width=32, outputs_log_probs=True, pad=2,
+        min_width=32, max_width=ASTER_MAX_STEPS * 4 - 2 * 8, outputs_log_probs=True, pad=2,
     )

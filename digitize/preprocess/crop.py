@@ -22,13 +22,39 @@ to within a few tenths of a percent of the diagonal.
 
 from __future__ import annotations
 
+import itertools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
-from digitize.preprocess.geometry import Quad, apply, downscale, order_corners, quad_area, quad_is_convex, to_bgr
+from digitize.preprocess.geometry import (
+    Quad,
+    apply,
+    downscale,
+    intersect_lines,
+    order_corners,
+    quad_area,
+    quad_is_convex,
+    to_bgr,
+)
+from digitize.preprocess.paper import (
+    PAPER_BORDER_MIN_AREA,
+    PRINTED_FRAME_RING,
+    density,
+    expand_outward,
+    homogeneity,
+    paper_to_border,
+    pull_in_to_paper,
+    ring_contrast,
+    wipe_text,
+)
+
+# re-exported: the pipeline and tests import them from here
+from digitize.preprocess.spread import find_spread_split as find_spread_split
+from digitize.preprocess.spread import split_matrices as split_matrices
 
 # Known document proportions (long side / short side).
 A4_ASPECT = math.sqrt(2.0)  # 2024 form (A4), 2009/2014 pages (A3 folded = A4 pages)
@@ -47,13 +73,6 @@ class QuadCandidate:
     ring: float = 99.0  # colour contrast across the outline (low: a frame printed on paper)
 
 
-def _wipe_text(gray: np.ndarray) -> np.ndarray:
-    """Remove dark strokes thinner than ~2 % of the image (text, guilloche, table rules)."""
-    k = max(3, int(min(gray.shape[:2]) * 0.02) | 1)
-    closed = cv2.morphologyEx(gray, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
-    return cv2.medianBlur(closed, 5)
-
-
 def _largest_components(mask: np.ndarray, min_fraction: float, limit: int = 3) -> list[np.ndarray]:
     n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=4)
     total = mask.shape[0] * mask.shape[1]
@@ -69,7 +88,7 @@ def _largest_components(mask: np.ndarray, min_fraction: float, limit: int = 3) -
 def _candidate_masks(bgr_small: np.ndarray) -> list[tuple[str, np.ndarray]]:
     """Binary masks that may be the document, each from one cue."""
     h, w = bgr_small.shape[:2]
-    closed = np.dstack([_wipe_text(bgr_small[:, :, c]) for c in range(3)])
+    closed = np.dstack([wipe_text(bgr_small[:, :, c]) for c in range(3)])
     gray = cv2.cvtColor(closed, cv2.COLOR_BGR2GRAY)
     masks: list[tuple[str, np.ndarray]] = []
     open_k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))
@@ -124,16 +143,6 @@ def _fit_side(points: np.ndarray, a: np.ndarray, b: np.ndarray, tol: float) -> t
     return np.array([line[2], line[3]], float), np.array([line[0], line[1]], float)
 
 
-def _intersect(l1: tuple[np.ndarray, np.ndarray], l2: tuple[np.ndarray, np.ndarray]) -> np.ndarray | None:
-    p, r = l1
-    q, s = l2
-    cross = r[0] * s[1] - r[1] * s[0]
-    if abs(cross) < 1e-6:
-        return None
-    t = ((q - p)[0] * s[1] - (q - p)[1] * s[0]) / cross
-    return p + t * r
-
-
 def refit_quad(quad: Quad, points: np.ndarray, tol: float) -> Quad:
     """Refit each side as a robust line through nearby ``points``; corners re-intersected."""
     q = order_corners(quad)
@@ -147,7 +156,7 @@ def refit_quad(quad: Quad, points: np.ndarray, tol: float) -> Quad:
         lines.append(fit)
     out = []
     for i in range(4):
-        c = _intersect(lines[(i - 1) % 4], lines[i])
+        c = intersect_lines(lines[(i - 1) % 4], lines[i])
         if c is None:
             return q
         out.append(c)
@@ -172,7 +181,7 @@ def _reduce_to_quad(poly: np.ndarray) -> Quad | None:
         i = int(np.argmin(lengths))
         a0, a1 = pts[(i - 1) % n], pts[i]
         b0, b1 = pts[(i + 1) % n], pts[(i + 2) % n]
-        c = _intersect((a0, a1 - a0), (b1, b0 - b1))
+        c = intersect_lines((a0, a1 - a0), (b1, b0 - b1))
         if c is None:
             return None
         keep = [pts[j] for j in range(n) if j not in (i, (i + 1) % n)]
@@ -207,6 +216,53 @@ def _quad_from_mask(mask: np.ndarray) -> tuple[Quad, np.ndarray] | None:
     pts = contour.reshape(-1, 2).astype(float)
     tol = max(3.0, 0.015 * peri / 4)
     return refit_quad(quad, pts, tol), pts
+
+
+SIDE_SUBSETS = 2  # alternative outlines tried per region (the longest sides first; each costs a scoring)
+
+
+def _side_subset_quads(mask: np.ndarray, pts: np.ndarray) -> list[Quad]:
+    """Other four-sided readings of a region whose outline has five to seven sides.
+
+    A phone's shadow or a glare band over a corner of the page cuts that corner off the
+    region diagonally; the polygon then has one side too many, and dropping the shortest
+    side (what :func:`_quad_from_mask` does) can keep the cut and lose a real edge.  Here
+    every choice of four of the sides is extended to a quadrilateral (the real paper edges
+    meet where the paper's corner is, under the shadow); the ones with the longest chosen
+    sides are returned, to be scored against the image's edges like any other outline.
+    """
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    if not contours:
+        return []
+    hull = cv2.convexHull(max(contours, key=cv2.contourArea))
+    peri = cv2.arcLength(hull, True)
+    poly = cv2.approxPolyDP(hull, 0.012 * peri, True).reshape(-1, 2).astype(float)
+    n = len(poly)
+    if not 5 <= n <= 7:
+        return []
+    sides = [(poly[i], poly[(i + 1) % n] - poly[i]) for i in range(n)]
+    lengths = [float(np.hypot(*d)) for _, d in sides]
+    region = float(cv2.contourArea(hull))
+    h, w = mask.shape[:2]
+    margin = 0.01 * max(w, h)
+    options: list[tuple[float, Quad]] = []
+    for chosen in itertools.combinations(range(n), 4):
+        corners = [intersect_lines(sides[chosen[k]], sides[chosen[(k + 1) % 4]]) for k in range(4)]
+        if any(c is None for c in corners):
+            continue
+        quad = np.array(corners, float)
+        if not quad_is_convex(quad):
+            continue
+        # The paper contains the region it was seen as, and is not much larger; the corner
+        # found under a shadow is in the photo (a side extended off the frame is the table's).
+        if not region * 0.97 <= quad_area(quad) <= region * 1.6:
+            continue
+        if np.any(quad < -margin) or np.any(quad[:, 0] > w + margin) or np.any(quad[:, 1] > h + margin):
+            continue
+        options.append((sum(lengths[i] for i in chosen), quad))
+    options.sort(key=lambda o: -o[0])
+    tol = max(3.0, 0.015 * peri / 4)
+    return [refit_quad(q, pts, tol) for _, q in options[:SIDE_SUBSETS]]
 
 
 def edge_support(grad_x: np.ndarray, grad_y: np.ndarray, quad: Quad, thr: float = 6.0,
@@ -259,138 +315,37 @@ def _shape_ok(quad: Quad, w: int, h: int) -> bool:
                 and np.all(q[:, 1] > -margin) and np.all(q[:, 1] < h + margin))
 
 
-def _ring_contrast(lab: np.ndarray, quad: Quad, width: float = 0.025) -> float:
-    """Colour difference between a band just outside the quad and a band just inside it.
-
-    A document's edge separates paper from table; a frame PRINTED on the paper (the
-    ornamental border of the certificates) has paper on both sides.  Bands lying outside
-    the image count as "different" (the paper may go on beyond the frame: cut off).
-    """
-    h, w = lab.shape[:2]
-    q = order_corners(quad)
-    c = q.mean(axis=0)
-    d = width * math.hypot(w, h)
-    size = max(np.linalg.norm(q - c, axis=1).mean(), 1.0)
-    grow, shrink = 1.0 + d / size, max(0.1, 1.0 - d / size)
-    big = c + (q - c) * grow
-    x0, y0 = np.clip(np.floor(big.min(axis=0)).astype(int), 0, [w - 1, h - 1])
-    x1, y1 = np.clip(np.ceil(big.max(axis=0)).astype(int) + 1, 1, [w, h])
-    off = np.array([x0, y0], float)
-    sub = lab[y0:y1, x0:x1]
-    shape = sub.shape[:2]
-    outer = np.zeros(shape, np.uint8)
-    inner = np.zeros(shape, np.uint8)
-    band_in = np.zeros(shape, np.uint8)
-    cv2.fillPoly(outer, [np.round(big - off).astype(np.int32)], 255)
-    cv2.fillPoly(inner, [np.round(c + (q - c) * shrink - off).astype(np.int32)], 255)
-    cv2.fillPoly(band_in, [np.round(q - off).astype(np.int32)], 255)
-    band_out = cv2.subtract(outer, band_in)
-    band_ring = cv2.subtract(band_in, inner)
-    po, pi = sub[band_out > 0], sub[band_ring > 0]
-    if len(po) < 30 or len(pi) < 30:
-        return 99.0
-    mo, mi = np.median(po[:: max(1, len(po) // 3000)], axis=0), np.median(pi[:: max(1, len(pi) // 3000)], axis=0)
-    return float(np.sqrt((((mo - mi) ** 2) * np.array([0.5, 1.0, 1.0], np.float32)).sum()))
-
-
-def _expand_outward(quad: Quad, grads: list[tuple[np.ndarray, np.ndarray]], lo: float = 0.012,
-                    hi: float = 0.1) -> Quad | None:
-    """The paper's edge outside a printed frame: per side, the strongest edge further out.
-
-    Each side is sampled; along the outward normal, between ``lo`` and ``hi`` of the
-    image diagonal, the strongest gradient across the side is taken, and a robust line is
-    fitted through those points.  None when a side has no consistent edge out there.
-    """
-    h, w = grads[0][0].shape[:2]
-    diag = math.hypot(w, h)
-    q = order_corners(quad)
-    centre = q.mean(axis=0)
-    offs = np.arange(lo * diag, hi * diag, 1.0)
-    lines = []
-    for i in range(4):
-        a, b = q[i], q[(i + 1) % 4]
-        d = b - a
-        length = float(np.hypot(*d))
-        if length < 10:
-            return None
-        u = d / length
-        nrm = np.array([-u[1], u[0]])
-        if float((a + d / 2 - centre) @ nrm) < 0:  # make the normal point outward
-            nrm = -nrm
-        ts = np.linspace(0.15, 0.85, 24)
-        p = a[None, None, :] + ts[:, None, None] * d[None, None, :] + offs[None, :, None] * nrm[None, None, :]
-        x = np.round(p[..., 0]).astype(int)
-        y = np.round(p[..., 1]).astype(int)
-        valid = (x >= 1) & (x < w - 1) & (y >= 1) & (y < h - 1)
-        xc, yc = np.clip(x, 0, w - 1), np.clip(y, 0, h - 1)
-        mag = np.zeros(x.shape, np.float32)
-        for gx, gy in grads:
-            mag = np.maximum(mag, np.abs(gx[yc, xc] * nrm[0] + gy[yc, xc] * nrm[1]))
-        mag *= valid
-        k = np.argmax(mag, axis=1)
-        strong = mag[np.arange(len(ts)), k] > 10.0
-        if strong.sum() < 10:
-            return None
-        pts = p[np.arange(len(ts)), k][strong]
-        line = cv2.fitLine(pts.astype(np.float32), cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
-        lines.append((np.array([line[2], line[3]], float), np.array([line[0], line[1]], float)))
-    out = []
-    for i in range(4):
-        c = _intersect(lines[(i - 1) % 4], lines[i])
-        if c is None:
-            return None
-        out.append(c)
-    res = order_corners(np.array(out))
-    return res if quad_is_convex(res) and quad_area(res) > quad_area(q) else None
-
-
-def _density(strokes: np.ndarray, quad: Quad) -> float:
-    """Share of stroke pixels inside the quad."""
-    m = np.zeros(strokes.shape[:2], np.uint8)
-    cv2.fillPoly(m, [np.round(order_corners(quad)).astype(np.int32)], 1)
-    n = int(m.sum())
-    return float((strokes & m).sum()) / n if n else 0.0
-
-
-def _homogeneity(lab: np.ndarray, quad: Quad) -> float:
-    """Share of the quad's inner part whose (ink-free) colour is close to its median.
-
-    A page is one paper colour; a quad that also takes in a neighbouring paper or the
-    table is not.
-    """
-    h, w = lab.shape[:2]
-    q = order_corners(quad)
-    c = q.mean(axis=0)
-    inner = c + (q - c) * 0.9
-    x0, y0 = np.clip(np.floor(inner.min(axis=0)).astype(int), 0, [w - 1, h - 1])
-    x1, y1 = np.clip(np.ceil(inner.max(axis=0)).astype(int) + 1, 1, [w, h])
-    m = np.zeros((y1 - y0, x1 - x0), np.uint8)
-    cv2.fillPoly(m, [np.round(inner - [x0, y0]).astype(np.int32)], 255)
-    px = lab[y0:y1:2, x0:x1:2][m[::2, ::2] > 0]
-    if len(px) < 50:
-        return 0.0
-    px = px[:: max(1, len(px) // 3000)]
-    med = np.median(px, axis=0)
-    d = np.sqrt((((px - med) ** 2) * np.array([0.5, 1.0, 1.0], np.float32)).sum(axis=1))
-    return float((d < 12.0).mean())
-
-
 def _score(quad: Quad, mean_sup: float, min_sup: float, area: float, closed_lab: np.ndarray,
            strokes: np.ndarray) -> tuple[float, float]:
-    """Candidate score (edge support, one paper colour, size, text inside, not a printed frame)."""
-    homog = _homogeneity(closed_lab, quad)
+    """Candidate score (edge support, one paper colour, size, text inside, not a printed frame).
+
+    A per-side "paper just inside every side" factor was measured on the real-style set and
+    left out: it lost more real-style pages (a shadowed margin is not the median paper
+    colour) than it saved; strips of table are pulled in after the choice instead.
+    """
+    homog = homogeneity(closed_lab, quad)
     score = mean_sup * 0.45 + min_sup * 0.2 + homog * 0.25 + min(1.0, area / 0.25) * 0.1
-    score *= 0.6 + 0.4 * min(1.0, _density(strokes, quad) / 0.01)
+    score *= 0.6 + 0.4 * min(1.0, density(strokes, quad) / 0.01)
     # Paper on both sides of the outline: a printed frame, not the document's edge.
     # Measured: printed frames 9-14, real outlines 35-120 (paper vs table or bed).
-    ring = _ring_contrast(closed_lab, quad)
+    ring = ring_contrast(closed_lab, quad)
     if ring < 16.0:
         score *= 0.25 + 0.02 * ring
     return score, ring
 
 
-def quad_candidates(image: np.ndarray, work_side: int = 480) -> list[QuadCandidate]:
-    """All document-quad candidates, best first, in ``image`` coordinates."""
+def quad_candidates(image: np.ndarray, work_side: int = 480, min_area: float = 0.06, components: int = 3,
+                    shape: Callable[[Quad], bool] | None = None,
+                    extra_cues: Callable[[np.ndarray], list[tuple[str, np.ndarray]]] | None = None,
+                    ) -> list[QuadCandidate]:
+    """All document-quad candidates, best first, in ``image`` coordinates.
+
+    ``min_area`` (share of the frame) and ``components`` (regions kept per cue) default to
+    a page filling much of the photo; the ID-card search (:mod:`.cards`) asks for smaller
+    regions and more of them, and ``shape`` skips outlines of the wrong proportions
+    before they are scored (scoring is the expensive part); ``extra_cues`` adds masks
+    computed from the working copy.
+    """
     bgr = to_bgr(image)
     small, s = downscale(bgr, work_side)
     h, w = small.shape[:2]
@@ -401,7 +356,7 @@ def quad_candidates(image: np.ndarray, work_side: int = 480) -> list[QuadCandida
     gx = cv2.Sobel(blur, cv2.CV_32F, 1, 0, ksize=3) / 4.0
     gy = cv2.Sobel(blur, cv2.CV_32F, 0, 1, ksize=3) / 4.0
     found: list[QuadCandidate] = []
-    closed_lab = cv2.cvtColor(np.dstack([_wipe_text(small[:, :, c]) for c in range(3)]), cv2.COLOR_BGR2LAB)
+    closed_lab = cv2.cvtColor(np.dstack([wipe_text(small[:, :, c]) for c in range(3)]), cv2.COLOR_BGR2LAB)
     closed_lab = closed_lab.astype(np.float32)
     # Dark thin strokes (text, rules): a document has them, a blank sheet beside it not.
     bh = cv2.morphologyEx(gray, cv2.MORPH_BLACKHAT, cv2.getStructuringElement(cv2.MORPH_RECT, (7, 7)))
@@ -414,38 +369,40 @@ def quad_candidates(image: np.ndarray, work_side: int = 480) -> list[QuadCandida
                              cv2.Sobel(c, cv2.CV_32F, 0, 1, ksize=3) / 4.0 * 2.5))
     seen: list[np.ndarray] = []
     tol = 0.008 * math.hypot(w, h)
-    for cue, mask in _candidate_masks(small):
-        for comp in _largest_components(mask, 0.06):
+    masks = _candidate_masks(small) + (extra_cues(small) if extra_cues is not None else [])
+    for cue, mask in masks:
+        for comp in _largest_components(mask, min_area, components):
             res = _quad_from_mask(comp)
             if res is None:
                 continue
-            quad, _ = res
-            # Several cues usually agree on the same outline: score each outline once.
-            oq = order_corners(quad)
-            if any(np.max(np.hypot(*(oq - other).T)) < tol for other in seen):
-                continue
-            seen.append(oq)
-            if not _shape_ok(quad, w, h):
-                continue
-            area = quad_area(quad) / (w * h)
-            if area < 0.06 or area > 1.05:
-                continue
-            sup = edge_support(gx, gy, quad, extra=colour_grads)
-            mean_sup, min_sup = float(np.mean(sup)), float(np.min(sup))
-            # A region that is just the whole frame is not a document outline.
-            if area > 0.93 and mean_sup < 0.5:
-                continue
-            score, ring = _score(quad, mean_sup, min_sup, area, closed_lab, strokes)
-            found.append(QuadCandidate(quad / s, score, mean_sup, min_sup, float(area), cue, ring))
-            if ring < 16.0:  # looks like a frame printed on the paper: look for the paper's edge
-                outer = _expand_outward(quad, [(gx, gy), *colour_grads])
-                if outer is not None and _shape_ok(outer, w, h):
-                    o_area = quad_area(outer) / (w * h)
-                    o_sup = edge_support(gx, gy, outer, extra=colour_grads)
-                    o_score, o_ring = _score(outer, float(np.mean(o_sup)), float(np.min(o_sup)), o_area,
-                                             closed_lab, strokes)
-                    found.append(QuadCandidate(outer / s, o_score, float(np.mean(o_sup)), float(np.min(o_sup)),
-                                               float(o_area), cue + "+outward", o_ring))
+            outlines = [(res[0], cue), *((q, cue + "+sides") for q in _side_subset_quads(comp, res[1]))]
+            for quad, cue_name in outlines:
+                # Several cues usually agree on the same outline: score each outline once.
+                oq = order_corners(quad)
+                if any(np.max(np.hypot(*(oq - other).T)) < tol for other in seen):
+                    continue
+                seen.append(oq)
+                if not _shape_ok(quad, w, h):
+                    continue
+                area = quad_area(quad) / (w * h)
+                if area < min_area or area > 1.05 or (shape is not None and not shape(quad)):
+                    continue
+                sup = edge_support(gx, gy, quad, extra=colour_grads)
+                mean_sup, min_sup = float(np.mean(sup)), float(np.min(sup))
+                # A region that is just the whole frame is not a document outline.
+                if area > 0.93 and mean_sup < 0.5:
+                    continue
+                score, ring = _score(quad, mean_sup, min_sup, area, closed_lab, strokes)
+                found.append(QuadCandidate(quad / s, score, mean_sup, min_sup, float(area), cue_name, ring))
+                if ring < 16.0:  # looks like a frame printed on the paper: look for the paper's edge
+                    outer = expand_outward(quad, [(gx, gy), *colour_grads])
+                    if outer is not None and _shape_ok(outer, w, h):
+                        o_area = quad_area(outer) / (w * h)
+                        o_sup = edge_support(gx, gy, outer, extra=colour_grads)
+                        o_score, o_ring = _score(outer, float(np.mean(o_sup)), float(np.min(o_sup)), o_area,
+                                                 closed_lab, strokes)
+                        found.append(QuadCandidate(outer / s, o_score, float(np.mean(o_sup)),
+                                                   float(np.min(o_sup)), float(o_area), cue_name + "+outward", o_ring))
     found.sort(key=lambda c: -c.score)
     return found
 
@@ -495,13 +452,29 @@ def find_document_quad(image: np.ndarray, min_score: float = 0.45) -> Quad | Non
 
     None means no convincing outline: the caller should use the whole image and say so.
     """
+    return find_document(image, min_score)[0]
+
+
+def find_document(image: np.ndarray, min_score: float = 0.45) -> tuple[Quad | None, bool]:
+    """:func:`find_document_quad`, and whether the whole image was judged to BE the page.
+
+    The second value is True when a frame printed on the paper has the same paper around
+    it out to the image's border (a flat scan): then there is no table in view, and no
+    small card to look for either.
+    """
     try:
         cands = quad_candidates(image)
     except cv2.error:
-        return None
+        return None, False
     if not cands or cands[0].score < min_score:
-        return None
-    return refine_quad(image, choose_candidate(cands, min_score).quad)
+        return None, False
+    choice = choose_candidate(cands, min_score)
+    if (choice.ring < PRINTED_FRAME_RING and choice.area_fraction >= PAPER_BORDER_MIN_AREA
+            and paper_to_border(image, choice.quad)):
+        # A printed frame with the same paper all around it out to the photo's border: a
+        # flat scan or a print whose sheet IS the image.  The whole image is the page.
+        return None, True
+    return refine_quad(image, pull_in_to_paper(image, choice.quad)), False
 
 
 def _sides(q: np.ndarray) -> tuple[float, float]:
@@ -656,50 +629,6 @@ def quad_cut_off(quad: Quad, image_size: tuple[int, int], margin: float = 0.004)
     return False
 
 
-def find_spread_split(mask: np.ndarray, min_aspect: float = 1.2) -> float | None:
-    """x (fraction of width) of the gutter between two facing pages, or None.
-
-    ``mask`` is the ink mask of an upright rectified image.  A spread is landscape, has ink
-    on both halves, and a text-free column near the middle (the fold).
-    """
-    h, w = mask.shape[:2]
-    if w < min_aspect * h or w < 40:
-        return None
-    cols = mask.sum(axis=0, dtype=np.float64) / 255.0
-    k = max(3, w // 100)
-    smooth = np.convolve(cols, np.ones(k) / k, mode="same")
-    lo, hi = int(w * 0.38), int(w * 0.62)
-    mid = smooth[lo:hi]
-    if mid.size == 0:
-        return None
-    x = lo + int(np.argmin(mid))
-    left, right = smooth[int(w * 0.08) : int(w * 0.35)], smooth[int(w * 0.65) : int(w * 0.92)]
-    if left.size == 0 or right.size == 0:
-        return None
-    level = min(float(np.median(left)), float(np.median(right)))
-    if level <= 0.002 * h or smooth[x] > 0.15 * level:
-        return None
-    # the empty column must be wide enough to be a gutter, not a gap between two words
-    empty = smooth < 0.15 * level
-    a = b = x
-    while a > 0 and empty[a - 1]:
-        a -= 1
-    while b < w - 1 and empty[b + 1]:
-        b += 1
-    if b - a < 0.015 * w:
-        return None
-    return float((a + b) / 2.0 / w)
-
-
-def split_matrices(size: tuple[int, int], split_x: float) -> list[tuple[np.ndarray, tuple[int, int]]]:
-    """Translations that crop the left and right page of a spread (matrix, page size)."""
-    w, h = size
-    x = round(split_x * w)
-    return [
-        (np.eye(3), (max(1, x), h)),
-        (np.array([[1.0, 0.0, -float(x)], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]), (max(1, w - x), h)),
-    ]
-
-
 def map_quad(matrix: np.ndarray, quad: Quad) -> Quad:
     return apply(matrix, np.asarray(quad, float))
+

@@ -221,3 +221,14 @@ def warp(image: np.ndarray, matrix: np.ndarray, size: tuple[int, int], border: i
         fill = fill[0]
     return cv2.warpPerspective(src, m, (int(size[0]), int(size[1])), flags=cv2.INTER_LINEAR,
                                borderMode=border, borderValue=fill)
+
+
+def intersect_lines(l1: tuple[np.ndarray, np.ndarray], l2: tuple[np.ndarray, np.ndarray]) -> np.ndarray | None:
+    """Intersection of two lines given as (point, direction), or None when parallel."""
+    p, r = l1
+    q, s = l2
+    cross = r[0] * s[1] - r[1] * s[0]
+    if abs(cross) < 1e-6:
+        return None
+    t = ((q - p)[0] * s[1] - (q - p)[1] * s[0]) / cross
+    return p + t * r

@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field
 
 from digitize.config import Settings
 from digitize.model import Page, Quality, Transform
+from digitize.preprocess import cards
 from digitize.preprocess import crop as crop_mod
 from digitize.preprocess.damage import background_colour, damage_mask
 from digitize.preprocess.deskew import ink_mask
@@ -39,6 +40,7 @@ from digitize.preprocess.geometry import (
     warp,
 )
 from digitize.preprocess.orient import analyse_orientation
+from digitize.preprocess.paper import pull_in_to_paper
 from digitize.preprocess.quality import _quality, assess_quality
 
 
@@ -129,8 +131,16 @@ def preprocess(
     _debug_write(debug, "00_input.jpg", ana)
 
     # -- 1. find the document -----------------------------------------------------------
-    quad = crop_mod.find_document_quad(ana) if opts.find_document else None
+    quad, whole_page = crop_mod.find_document(ana) if opts.find_document else (None, False)
+    is_card = False
+    if opts.find_document and not whole_page and cards.background_like(quad, (ana.shape[1], ana.shape[0])):
+        # Nothing found, or the table itself: an ID card small in the frame is looked for.
+        card = cards.find_card_quad(ana)
+        if card is not None:
+            quad = crop_mod.refine_quad(ana, pull_in_to_paper(ana, card.quad))
+            is_card = True
     found = quad is not None
+    card_crop = False
     if quad is None:
         quad_orig = np.array([[0, 0], [W0 - 1, 0], [W0 - 1, H0 - 1], [0, H0 - 1]], float)
         if opts.find_document:
@@ -140,7 +150,14 @@ def preprocess(
         Hc = scale_matrix((Wp - 1) / max(W0 - 1, 1), (Hp - 1) / max(H0 - 1, 1))
     else:
         quad_orig = order_corners(quad / s_a)
-        Wp, Hp, _fmt = crop_mod.page_size(quad_orig, max_side=opts.max_output_side)
+        Wp, Hp, fmt = crop_mod.page_size(quad_orig, max_side=opts.max_output_side)
+        small = quad_area(quad_orig) < cards.SMALL_CARD_AREA * W0 * H0
+        card_crop = is_card or (fmt == "id1" and small)
+        if card_crop:
+            # A card is read from a crop large enough for its small print, whatever its size in the photo.
+            Wp, Hp = cards.card_output_size((Wp, Hp), min(cards.CARD_LONG_SIDE_PX, opts.max_output_side))
+            if is_card:
+                warnings.append(f"crop: an ID card small in the frame, read from a crop upscaled to {max(Wp, Hp)} px")
         Hc = crop_mod.rectify_matrix(quad_orig, (Wp, Hp))
     cut_off = found and crop_mod.quad_cut_off(quad_orig, (W0, H0))
     if cut_off:
@@ -156,7 +173,17 @@ def preprocess(
     a_scale = min(1.0, opts.analysis_side / max(Wp, Hp))
     Wa, Ha = max(1, round(Wp * a_scale)), max(1, round(Hp * a_scale))
     to_ana_page = scale_matrix(a_scale) @ Hc @ scale_matrix(1.0 / s_a)
-    rect_a = warp(ana, to_ana_page, (Wa, Ha), border=cv2.BORDER_REPLICATE)
+    # A small card comes out larger than it is in the reduced copy: its analysis copy is
+    # warped from the photo itself, or orientation and quality see the reduced copy's blur.
+    # Only when the photo's own pixels are not more than the analysis copy's (a warp from the
+    # photo would otherwise shrink without low-pass filtering, and alias), and only for cards:
+    # pages keep the analysis copy their orientation weights were fitted on (a page of a
+    # Zalo-sized photo warped from the photo got a wrong quarter turn on the real-style set).
+    from_photo = card_crop and quad_area(quad_orig) < Wa * Ha
+    if from_photo:
+        rect_a = warp(src, scale_matrix(a_scale) @ Hc, (Wa, Ha), border=cv2.BORDER_REPLICATE)
+    else:
+        rect_a = warp(ana, to_ana_page, (Wa, Ha), border=cv2.BORDER_REPLICATE)
     # Dropout needs neutral paper: even out light and colour cast first (cheap at this size).
     flat_a = flatten_illumination(rect_a) if opts.flatten else rect_a
     drop_a = drop_colours(flat_a) if opts.dropout else None
@@ -210,6 +237,8 @@ def preprocess(
     qt = time.perf_counter()
     orig_per_ana_px = (math.sqrt(quad_area(quad_orig) / max(Wa * Ha, 1)) if found
                        else 1.0 / max(a_scale * Hc[0, 0], 1e-9))
+    # analysis pixels per pixel of the image they were warped from (> 1: a small card, enlarged)
+    upsampled = max(1.0, 1.0 / max(orig_per_ana_px * (1.0 if from_photo else s_a), 1e-9))
     quality_all = assess_quality(
         rect_a,
         original_scale=orig_per_ana_px,
@@ -218,6 +247,7 @@ def preprocess(
         damaged_fraction=None,
         gray=gray_a,
         mask=mask_a,
+        upsampled=upsampled,
     )
     timings["preprocess.quality"] = time.perf_counter() - qt
     results: list[Page] = []

@@ -188,7 +188,7 @@ def turn(image: np.ndarray, rotation_deg: int, skew_deg: float, fill: tuple[int,
 
 
 def background(kind: str, size: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
-    """A table-top texture: wood, cloth, dark, desk (grey), or clutter (other papers)."""
+    """A table-top texture: wood, cloth, dark, desk (grey), clutter (other papers), keyboard or mat."""
     w, h = size
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
     if kind == "wood":
@@ -212,6 +212,33 @@ def background(kind: str, size: tuple[int, int], rng: np.random.Generator) -> np
             ang = rng.uniform(0, 180)
             box = cv2.boxPoints(((cx, cy), (rw, rh), ang)).astype(np.int32)
             cv2.fillPoly(img, [box], tuple(float(v) for v in rng.uniform(170, 235, 3)))
+    elif kind == "keyboard":  # dark or light keys with letters in rows, turned
+        deck = float(rng.choice([35.0, 190.0]))
+        img = np.full((h, w, 3), deck, np.uint8)  # drawn in uint8: putText needs it
+        key = 0.06 * max(w, h)
+        ink = (230.0,) * 3 if deck < 100 else (40.0,) * 3
+        cap = (deck * 1.6 + 20,) * 3 if deck < 100 else (deck * 0.85,) * 3
+        rot = cv2.getRotationMatrix2D((w / 2, h / 2), float(rng.uniform(-20, 20)), 1.0)
+        n = int(max(w, h) * 1.6 / key) + 2
+        for r in range(-n // 2, n // 2):
+            for c in range(-n // 2, n // 2):
+                x0, y0 = w / 2 + c * key + (r % 3) * key / 3, h / 2 + r * key
+                k = key * 0.86
+                box = np.array([[x0, y0], [x0 + k, y0], [x0 + k, y0 + k], [x0, y0 + k]])
+                pts = (np.hstack([box, np.ones((4, 1))]) @ rot.T).astype(np.int32)
+                cv2.fillConvexPoly(img, pts, cap)
+                m = pts.mean(axis=0).astype(int)
+                cv2.putText(img, chr(65 + int(rng.integers(0, 26))), (int(m[0] - key * 0.2), int(m[1] + key * 0.15)),
+                            cv2.FONT_HERSHEY_SIMPLEX, key / 60, ink, max(1, int(key / 30)))
+    elif kind == "mat":  # woven strips (a bamboo or plastic mat)
+        p = float(rng.uniform(8, 18))
+        a = math.radians(float(rng.uniform(0, 90)))
+        u = (xx * math.cos(a) + yy * math.sin(a)) / p
+        v = (-xx * math.sin(a) + yy * math.cos(a)) / p
+        over = (np.floor(u) + np.floor(v)) % 2
+        shade = np.where(over > 0, 0.85 + 0.15 * np.sin(np.pi * (v % 1.0)), 0.8 + 0.15 * np.sin(np.pi * (u % 1.0)))
+        base = np.array(rng.choice([[110, 170, 200], [95, 150, 185], [140, 170, 150]]), np.float32)
+        img = base[None, None, :] * shade[..., None].astype(np.float32)
     else:  # "desk": plain grey with a gradient
         img = np.full((h, w, 3), rng.uniform(100, 160), np.float32)
         img *= (0.8 + 0.4 * xx / max(w, 1))[..., None]
@@ -243,8 +270,13 @@ def photograph(
     finger: bool = False,
     blur_sigma: float = 0.0,
     jpeg_quality: int | None = 85,
+    adjacent_page: bool = False,
 ) -> SyntheticPhoto:
-    """Place ``page`` on a background under a known homography, as a phone would see it."""
+    """Place ``page`` on a background under a known homography, as a phone would see it.
+
+    ``adjacent_page``: the booklet's next page lies beside it, sharing its right side (a
+    pale sheet with lines of text, under the page).
+    """
     rng = np.random.default_rng(seed)
     ph, pw = page.image.shape[:2]
     W, H = photo_size
@@ -262,6 +294,14 @@ def photograph(
     dst += rng.uniform(-perspective, perspective, (4, 2)) * diag * 0.5
     hmat = cv2.getPerspectiveTransform(src.astype(np.float32), dst.astype(np.float32))
     bg = background(bg_kind, (W, H), rng)
+    if adjacent_page:
+        a, b = dst[1], dst[2]
+        out = (dst[1] - dst[0]) * 0.6
+        sheet = np.array([a, a + out, b + out, b])
+        cv2.fillPoly(bg, [sheet.astype(np.int32)], (232, 236, 240))
+        for t in np.linspace(0.1, 0.9, 12):
+            p0 = a + (b - a) * t + out * 0.1
+            cv2.line(bg, tuple(int(v) for v in p0), tuple(int(v) for v in p0 + out * 0.7), (90, 90, 95), 2)
     warped = cv2.warpPerspective(page.image, hmat, (W, H), flags=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR)
     mask = cv2.warpPerspective(np.full((ph, pw), 255, np.uint8), hmat, (W, H), flags=cv2.INTER_LINEAR)
     alpha = (mask.astype(np.float32) / 255.0)[..., None]

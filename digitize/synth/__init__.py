@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-GENERATOR_VERSION = "1.1.0"
+GENERATOR_VERSION = "1.2.0"
 
 __all__ = ["GENERATOR_VERSION", "generate_set"]
 

@@ -21,12 +21,15 @@ import numpy as np
 from PIL import Image
 
 from digitize.model import DocType
-from digitize.synth import GENERATOR_VERSION, cards, data, degrade, gcn2009, gcn2024, gcn_old
+from digitize.synth import GENERATOR_VERSION, cards, data, degrade, gcn2009, gcn2024, gcn_old, real_style
 from digitize.synth.canvas import Rendered
 from digitize.synth.degrade import Sample
 from digitize.truth import GroundTruth, TruthLine, save_truth
 
 CONDITIONS = ("clean", "scan", "phone", "aged", "damaged", "rotated", "two_pages")
+# pages and captures as real certificates look (generator 1.2.0); only in the real_style set
+REAL_STYLE = real_style.CONDITION
+ALL_CONDITIONS = (*CONDITIONS, REAL_STYLE)
 
 # (doc_type, page_role, weight in the default mix)
 UNITS: list[tuple[str, str, float]] = [
@@ -44,8 +47,8 @@ UNITS: list[tuple[str, str, float]] = [
     ("cmnd", "mat_truoc", 0.6),
 ]
 
-SET_SEEDS = {"default": 20250711, "quick": 77, "samples": 5}
-SET_SIZES = {"default": 300, "quick": 40}
+SET_SEEDS = {"default": 20250711, "quick": 77, "samples": 5, real_style.SET_NAME: real_style.SET_SEED}
+SET_SIZES = {"default": 300, "quick": 40, real_style.SET_NAME: len(real_style.plan_cells())}
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,9 @@ def plan(name: str, seed: int | None = None, count: int | None = None) -> list[I
                  ("gcn_2009_2014", "trang_2", "phone"), ("cccd_mat_truoc", "mat_truoc", "clean"),
                  ("gcn_truoc_2009", "trang_1", "scan")]
         return [Item(i, d, r, c, item_seed(s, i)) for i, (d, r, c) in enumerate(fixed)]
+    if name == real_style.SET_NAME:
+        fixed_cells = real_style.plan_cells()[: count or None]
+        return [Item(i, d, r, c, item_seed(s, i)) for i, (d, r, c) in enumerate(fixed_cells)]
     n = count or SET_SIZES.get(name, 40)
     cells = [(d, r, c) for d, r, _ in UNITS for c in conditions_for(d)]
     weights = {(d, r): w for d, r, w in UNITS}
@@ -136,6 +142,9 @@ def _merge(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
 def render(item: Item) -> tuple[np.ndarray, GroundTruth, int]:
     """Make one image: render, degrade, measure.  Returns (RGB image, truth, JPEG quality)."""
     rng = np.random.default_rng(item.seed)
+    if item.condition == REAL_STYLE:
+        real, real_record = real_style.render_sample(item.doc_type, item.page_role, rng, _merge)
+        return real.image, build_truth(real, item, real_record), real.jpeg_quality
     cert = None
     if item.doc_type in ("gcn_2009_2014", "gcn_2024", "gcn_truoc_2009"):
         cert = data.make_certificate(rng, item.doc_type)
@@ -155,7 +164,7 @@ def render(item: Item) -> tuple[np.ndarray, GroundTruth, int]:
 
 
 def apply_condition(s: Sample, condition: str, rng: np.random.Generator, is_card: bool = False) -> Sample:
-    """Run the degradation chain of a condition."""
+    """Run the degradation chain of an older condition (``real_style`` images are made in :mod:`real_style`)."""
     bleed = not is_card
 
     def capture(mild: bool) -> Callable[[Sample], Sample]:

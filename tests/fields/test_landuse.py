@@ -125,3 +125,12 @@ def test_terms_until_a_year_are_recognised() -> None:
     term = parse_use_term("Đến năm 2057")
     assert term is not None and term.den_nam == 2057 and term.den_ngay is None and not term.lau_dai
     assert parse_use_term("Đất trồng cây lâu năm") is None
+
+
+def test_area_after_a_land_use_with_a_misread_square_sign() -> None:
+    from digitize.fields.landuse import parse_land_uses
+
+    uses = parse_land_uses("Đất ở tại nông thôn: 708,1 m`")
+    assert [(u.ten, u.dien_tich) for u in uses] == [("Đất ở tại nông thôn", 708.1)]
+    uses = parse_land_uses("Đất ở tại đô thị: 96,25m; Đất trồng cây lâu năm: 40 m'")
+    assert [(u.ten, u.dien_tich) for u in uses] == [("Đất ở tại đô thị", 96.25), ("Đất trồng cây lâu năm", 40.0)]

@@ -94,12 +94,22 @@ def test_quality_flags_blur_dark_and_cut_off(plain_page: synth.SyntheticPage) ->
     assert page.quality.retake_recommended or "no_document_found" in page.quality.flags
 
 
+def _text_sheet(factor: float) -> np.ndarray:
+    """Lines of 10 px letters, reduced by ``factor`` (as a photo taken from further away)."""
+    img = np.full((600, 800, 3), 240, np.uint8)
+    for y in range(30, 580, 16):
+        cv2.putText(img, "abc def ghi jkl mno pqr", (5, y), cv2.FONT_HERSHEY_PLAIN, 0.9, (20, 20, 20), 1)
+    return cv2.resize(img, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+
+
 def test_assess_quality_small_text() -> None:
-    img = np.full((300, 400, 3), 240, np.uint8)
-    for y in range(20, 280, 8):
-        cv2.putText(img, "abc def ghi jkl mno", (5, y), cv2.FONT_HERSHEY_PLAIN, 0.45, (20, 20, 20), 1)
-    q = assess_quality(img)
-    assert "text_too_small" in q.flags
+    # ~3 px letters: too small to read, a person would move closer
+    q = assess_quality(_text_sheet(0.3))
+    assert "text_too_small" in q.flags and q.retake_recommended
+    # 5-6 px letters (a card on a table, a page in a Zalo-sized photo) are read: no retake
+    for factor in (0.5, 0.6):
+        q = assess_quality(_text_sheet(factor))
+        assert "text_too_small" not in q.flags, (factor, q.metrics)
 
 
 @pytest.mark.parametrize(
