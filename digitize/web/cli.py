@@ -147,7 +147,7 @@ def serve_command(ctx: click.Context, db: str | None, data: Path, host: str, por
     """Run the web app for collectors and reviewers."""
     import uvicorn
 
-    from digitize.cli import _settings
+    from digitize.extract_cli import settings_from_context
     from digitize.store import database_url
     from digitize.web.app import WebConfig, create_app
 
@@ -157,7 +157,7 @@ def serve_command(ctx: click.Context, db: str | None, data: Path, host: str, por
     if not is_local(host) and not tls and not insecure_http:
         raise click.UsageError(f"refusing to serve on {host} without TLS: give --ssl-certfile/--ssl-keyfile "
                                "(or --insecure-http behind a TLS proxy)")
-    settings = _settings(ctx, **({"backend": backend} if backend else {}))
+    settings = settings_from_context(ctx, **({"backend": backend} if backend else {}))
     data.mkdir(parents=True, exist_ok=True)
     config = WebConfig(db=database_url(db, data), data_dir=data.resolve(), settings=settings, workers=workers,
                        secure_cookies=tls)

@@ -226,12 +226,12 @@ def input_preview(request: Request, input_id: int, user: Principal = Depends(cur
     return Response(encode_jpeg(image, PREVIEW_WIDTH), media_type="image/jpeg")
 
 
-def write_form01(docs: list[Any], path: Path) -> int:
-    """The one place the web app writes the Form 01 spreadsheet (switch to digitize.export's
-    ``write_form01_xlsx`` when it lands on main)."""
-    from digitize.export import form01
+def write_form01(docs: list[tuple[str, Any]], path: Path) -> int:
+    """The one place the web app writes the Form 01 spreadsheet: (dossier name, merged document) pairs."""
+    from digitize.export.items import ExportItem
+    from digitize.export.xlsx import write_form01_xlsx
 
-    return form01.write_xlsx(docs, path)
+    return write_form01_xlsx([ExportItem(source=doc.source, document=doc, dossier=name) for name, doc in docs], path)
 
 
 @router.get("/export/form01.xlsx")
@@ -240,11 +240,11 @@ def export_form01(request: Request, user: Principal = Depends(require_role(Role.
     """The Form 01 spreadsheet of the reviewed (done) dossiers of the user's unit (admins: all)."""
     from digitize.store import load_document
 
-    query = (select(DocumentRow).join(Dossier, Dossier.id == DocumentRow.dossier_id)
+    query = (select(DocumentRow, Dossier.name).join(Dossier, Dossier.id == DocumentRow.dossier_id)
              .where(DocumentRow.kind == "dossier", Dossier.status == DossierStatus.DONE).order_by(Dossier.id))
     if not user.is_admin:
         query = query.where(Dossier.unit == user.unit)
-    docs = [load_document(row) for row in session.scalars(query)]
+    docs = [(name, load_document(row)) for row, name in session.execute(query)]
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "form01.xlsx"
         write_form01(docs, path)
