@@ -141,15 +141,15 @@ def test_collect_on_a_phone_then_review_with_the_keyboard_and_export(server: tup
     confidences = [float(items.nth(i).locator(".conf").inner_text().split()[-1]) for i in range(items.count())]
     assert confidences == sorted(confidences)  # lowest confidence first
     page.screenshot(path=str(SHOTS / "04_review_queue.png"), full_page=True)
-    card_names = [c for c in (page.locator(".facts dd").all_inner_texts()) if c.isupper()]
     # The plan: accept what was read, correct a name by typing it, mark the rest unreadable.
     plan: dict[str, str] = {}
     begin = time.perf_counter()
     for i, path in enumerate(paths):
         assert page.evaluate("document.activeElement.name") == "value"
-        if path.endswith("ho_ten") and card_names:
+        if path.endswith("ho_ten"):
+            card_name = items.nth(i).locator(".facts dd").nth(1).inner_text()  # the ID card's reading
             page.keyboard.press("Control+A")
-            page.keyboard.type(card_names[0])  # typing corrects: the name as on the ID card
+            page.keyboard.type(card_name)  # typing corrects: the name as on the ID card
             page.keyboard.press("Enter")
             plan[path] = "correct"
         elif i == 0 and values[i]:
@@ -166,6 +166,8 @@ def test_collect_on_a_phone_then_review_with_the_keyboard_and_export(server: tup
         actions = {r.field_path: r.action for r in session.scalars(select(ReviewRow))}
     store.close()
     assert actions == plan and "confirm" in plan.values() and "unreadable" in plan.values()
+    if "correct" in plan.values():
+        assert "Đã lưu: NGUYỄN HỮU QUÝ" in page.locator("#queue").inner_text()
     # -- the page view, the conflicts, the export -----------------------------------------------
     page.goto(f"{base}/dossiers/{dossier_id}")
     page.click("text=Xem trang")
