@@ -95,9 +95,12 @@ def _register_commands() -> None:
     from digitize.bench.cli import bench_command
     from digitize.export.cli import export_command
     from digitize.preprocess.cli import preprocess_command
+    from digitize.web.cli import serve_command, users_command
 
     main.add_command(extract_command)
     main.add_command(preprocess_command)
+    main.add_command(serve_command)
+    main.add_command(users_command)
     main.add_command(bench_command)
     main.add_command(calibrate_command)
     main.add_command(export_command)

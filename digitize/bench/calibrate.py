@@ -127,6 +127,31 @@ def load_samples(path: Path) -> dict[str, np.ndarray]:
     return {k: (v[keep] if v.ndim and len(v) == len(keep) and k != "features" else v) for k, v in saved.items()}
 
 
+def _fit_from_reviews(db: str, output: Path | None, variant: str, threshold: float) -> None:
+    """Fit on reviewers' first decisions in the web app's store (no conditions there: no transfer report)."""
+    from digitize.store import Store
+    from digitize.store.review_samples import review_samples
+
+    store = Store.open(db, migrate_schema=False)
+    with store.session() as session:
+        xs, ys, paths = review_samples(session, len(FEATURE_NAMES))
+    store.close()
+    x = np.asarray(xs, float).reshape(-1, len(FEATURE_NAMES))
+    y = np.asarray(ys, float)
+    if len(y) < 50 or y.min() == y.max():
+        raise click.ClickException(f"too few or one-sided samples to calibrate ({len(y)})")
+    families = [field_family(p) for p in paths]
+    model = fit_model(x, y, families, PRIOR_VARIANTS[variant])
+    model = Calibration(model.weights, {
+        "fitted": time.strftime("%Y-%m-%d %H:%M"), "samples": len(y), "accuracy": float(y.mean()),
+        "set": "reviews", "variant": variant, "prior_smoothing": PRIOR_VARIANTS[variant],
+        "review_threshold": threshold, "inputs": list(MODEL_INPUTS if model.priors is not None else FEATURE_NAMES),
+    }, model.map_scores, model.map_values, model.priors, model.default_prior)
+    target = output or models_dir() / "calibration.json"
+    target.write_text(model.to_json(), encoding="utf-8")
+    click.echo(f"calibrate: {len(y)} reviewed fields ({y.mean():.1%} right), variant {variant}; wrote {target}")
+
+
 # The field-prior variants compared on held-out pages: samples' worth of the overall accuracy
 # mixed into each field family's prior (more: the prior says less), or None: no prior at all.
 PRIOR_VARIANTS: dict[str, float | None] = {"priors-20": 20.0, "priors-200": 200.0, "priors-1000": 1000.0,
@@ -184,6 +209,8 @@ def _summary(report: dict[str, Any]) -> dict[str, Any]:
               show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Where to write the model (default: models/calibration.json).")
+@click.option("--from-reviews", "from_reviews", default=None, metavar="DB",
+              help="Fit on the fields reviewers decided in the web app's store (URL or SQLite file).")
 @click.option("--reuse-samples", is_flag=True,
               help="Refit from the signals saved by the last run (calibration-samples.npz and "
                    "heldout-samples.npz in --data-dir) instead of reading the sets again.")
@@ -192,7 +219,7 @@ def _summary(report: dict[str, Any]) -> dict[str, Any]:
 @click.option("--variant", type=click.Choice(sorted(PRIOR_VARIANTS)), default=DEFAULT_VARIANT, show_default=True,
               help="Field-prior variant of the stored model (all are compared in the report).")
 def calibrate_command(jobs: int, set_dir: Path | None, data_dir: Path, output: Path | None,
-                      reuse_samples: bool, no_held_out_set: bool, variant: str) -> None:
+                      from_reviews: str | None, reuse_samples: bool, no_held_out_set: bool, variant: str) -> None:
     """Fit the field-confidence model so that a field at confidence 0.9 is right about 90 % of the time,
     and report how it does on conditions and pages it was not fitted to."""
     from digitize.bench.runner import ensure_set
@@ -201,6 +228,9 @@ def calibrate_command(jobs: int, set_dir: Path | None, data_dir: Path, output: P
     cache = data_dir / "calibration-samples.npz"
     held_cache = data_dir / "heldout-samples.npz"
     settings = Settings.load()
+    if from_reviews is not None:
+        _fit_from_reviews(from_reviews, output, variant, settings.review_threshold)
+        return
     held: dict[str, np.ndarray] | None = None
     if reuse_samples:
         samples = load_samples(cache)
