@@ -86,8 +86,17 @@ async def _upload(client: httpx.AsyncClient, csrf: str, dossier_id: int) -> floa
     return time.perf_counter() - begin
 
 
-async def run_load(base: str, reviewers: int, seconds: float, max_requests: int) -> dict[str, object]:
-    """Seed dossiers, then 50 reviewers hammer the queue and crops while uploads keep coming."""
+async def run_load(base: str, reviewers: int, seconds: float, max_requests: int,
+                   think: float = 0.0) -> dict[str, object]:
+    """Seed dossiers, then 50 reviewers work the queue and crops while uploads keep coming.
+
+    ``think`` is the seconds a reviewer spends on a field between two requests (jittered
+    +-50 %): 0 hammers the server (its saturation), a few seconds is a person reading a
+    crop and typing.
+    """
+    import random
+
+    jitter = random.Random(0)
     timeout = httpx.Timeout(60.0)
     async with httpx.AsyncClient(base_url=base, timeout=timeout) as collector:
         csrf = await _login(collector, "thu_tai")
@@ -123,6 +132,8 @@ async def run_load(base: str, reviewers: int, seconds: float, max_requests: int)
                     latencies["crop"].append(time.perf_counter() - begin)
                     done += 1
                     errors += crop.status_code != 200
+                if think:
+                    await asyncio.sleep(think * jitter.uniform(0.5, 1.5))
 
     async def uploader() -> None:
         nonlocal uploads_during
@@ -140,7 +151,7 @@ async def run_load(base: str, reviewers: int, seconds: float, max_requests: int)
     await asyncio.gather(uploader(), *(reviewer(k) for k in range(reviewers)))
     wall = time.perf_counter() - begin
     return {
-        "reviewers": reviewers, "seconds": round(wall, 1), "requests": done, "errors": errors,
+        "reviewers": reviewers, "think_s": think, "seconds": round(wall, 1), "requests": done, "errors": errors,
         "uploads_during": uploads_during,
         "queue_p50_ms": round(1000 * statistics.median(latencies["queue"]), 1),
         "queue_p95_ms": round(1000 * percentile(latencies["queue"], 95), 1),
@@ -173,6 +184,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--max-requests", type=int, default=5000)
     parser.add_argument("--workers", type=int, default=1, help="processing pool size of the server")
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="seconds a reviewer spends on a field between requests (0: no pause)")
     parser.add_argument("--serve", nargs=3, metavar=("DB", "DATA", "PORT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
@@ -199,7 +212,7 @@ def main() -> None:
                     break
                 except httpx.HTTPError:
                     time.sleep(0.2)
-            figures = asyncio.run(run_load(base, args.reviewers, args.seconds, args.max_requests))
+            figures = asyncio.run(run_load(base, args.reviewers, args.seconds, args.max_requests, args.think))
         finally:
             server.terminate()
             server.wait(timeout=30)
