@@ -2,7 +2,7 @@
 
 - :func:`real_photo`: a phone photo of 720x960 to 1920x2560 pixels; the page at 5-10
   degrees, under perspective or turned 90 degrees in the frame; a keyboard, desk, woven mat
-  or the adjacent page around it; curl at the binding; the phone's shadow; glare from a
+  or the adjacent page around it; the page curling at the binding; the phone's shadow; glare from a
   plastic sleeve; then the messaging-app recompression (Zalo: about 1280 px on the long
   side, JPEG quality 70-85).
 - :func:`scanner_app`: a CamScanner-like output: cut out, whitened, over-sharpened, the
@@ -256,7 +256,7 @@ def _gutter(s: Sample, rng: np.random.Generator) -> Sample:
 # ------------------------------------------------------------------ captures
 def real_photo(s: Sample, rng: np.random.Generator, spread: bool = False) -> Sample:
     """A certificate page (or an open spread) photographed with a phone, as sent by a messaging app."""
-    if spread or rng.random() < CURL_SHARE:  # curl at the binding / a page that does not lie flat
+    if spread or rng.random() < CURL_SHARE:  # the page curling at the binding / a page that does not lie flat
         s = degrade.bow(s, rng)
     long_side = int(rng.choice(PHONE_LONG_SIDES))
     short_side = long_side * 3 // 4
