@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import ipaddress
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from digitize.store.models_web import Role
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 DEFAULT_PORT = 8000
 LOCAL_HOSTS = frozenset({"localhost"})
@@ -24,10 +30,19 @@ def is_local(host: str) -> bool:
         return False
 
 
-def _store(db: str | None, data: Path) -> object:
+@contextmanager
+def _accounts(db: str | None, data: Path) -> Iterator[Session]:
+    """A committed session on the store for one account change; a refused change is a usage error."""
     from digitize.store import Store
 
-    return Store.open(db, out_dir=data)
+    store = Store.open(db, out_dir=data)
+    try:
+        with store.session() as session:
+            yield session
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        store.close()
 
 
 def _password(password_stdin: bool) -> str:
@@ -56,18 +71,11 @@ def users_command() -> None:
 @_data_option
 def users_add(name: str, role: str, unit: str | None, password_stdin: bool, db: str | None, data: Path) -> None:
     """Create an account; the password comes from a prompt or --password-stdin."""
-    from digitize.store import Store
     from digitize.web.auth import add_user
 
     password = _password(password_stdin)
-    store = Store.open(db, out_dir=data)
-    try:
-        with store.session() as session:
-            add_user(session, name, role, unit, password)
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from exc
-    finally:
-        store.close()
+    with _accounts(db, data) as session:
+        add_user(session, name, role, unit, password)
     click.echo(f"user {name} added ({role})")
 
 
@@ -78,14 +86,11 @@ def users_list(db: str | None, data: Path) -> None:
     """Accounts with their role, unit and whether they are disabled."""
     from sqlalchemy import select
 
-    from digitize.store import Store
     from digitize.store.models_web import User
 
-    store = Store.open(db, out_dir=data)
-    with store.session() as session:
+    with _accounts(db, data) as session:
         for user in session.scalars(select(User).order_by(User.name)):
             click.echo(f"{user.name}\t{user.role}\t{user.unit or '-'}\t{'disabled' if user.disabled else 'active'}")
-    store.close()
 
 
 @users_command.command("disable")
@@ -94,17 +99,10 @@ def users_list(db: str | None, data: Path) -> None:
 @_data_option
 def users_disable(name: str, db: str | None, data: Path) -> None:
     """Disable an account and end its sessions."""
-    from digitize.store import Store
     from digitize.web.auth import disable_user
 
-    store = Store.open(db, out_dir=data)
-    try:
-        with store.session() as session:
-            disable_user(session, name)
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from exc
-    finally:
-        store.close()
+    with _accounts(db, data) as session:
+        disable_user(session, name)
     click.echo(f"user {name} disabled")
 
 
@@ -115,18 +113,11 @@ def users_disable(name: str, db: str | None, data: Path) -> None:
 @_data_option
 def users_passwd(name: str, password_stdin: bool, db: str | None, data: Path) -> None:
     """Set a new password (the user's sessions end)."""
-    from digitize.store import Store
     from digitize.web.auth import set_password
 
     password = _password(password_stdin)
-    store = Store.open(db, out_dir=data)
-    try:
-        with store.session() as session:
-            set_password(session, name, password)
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from exc
-    finally:
-        store.close()
+    with _accounts(db, data) as session:
+        set_password(session, name, password)
     click.echo(f"password of {name} changed")
 
 
