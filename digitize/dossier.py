@@ -15,7 +15,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from digitize.fields.normalize import fold
+from digitize.fields.text import fold
 from digitize.io.loader import hash_distance
 from digitize.model import DocType, Document, Field, FieldStatus, Page, parse_path
 from digitize.pipeline import merge_fields, missing_required

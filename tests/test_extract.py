@@ -251,7 +251,7 @@ def test_a_chip_card_front_with_a_garbled_title_classifies_by_its_labels() -> No
         "Số/:wo.", "Họ và tên ¿ Ôul narne:", "LÊ QUỐC HẢI", "Ngày sinh ; Dae® of bi»: 15/02/2004",
         "Giới nh : sex Nam", "Quốc tịch / Na@6ooas: Việt Nafm", "Quả quán / Đoce ý oxy:",
     ])
-    from digitize.fields.normalize import fold
+    from digitize.fields.text import fold
 
     result = classify_text(fold(text))
     assert result.doc_type == DocType.CCCD_MAT_TRUOC and result.page_role == "mat_truoc"

@@ -31,8 +31,9 @@ from typing import Any
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from digitize.fields.normalize import _text, clean_text, fold
+from digitize.fields.normalize import clean_text
 from digitize.fields.result import Correction
+from digitize.fields.text import as_text, fold
 from digitize.fields.vietnamese import marks_compatible
 
 # --- segments -----------------------------------------------------------------------------
@@ -153,7 +154,7 @@ def _key(text: str) -> str:
 
 def _akey(text: str) -> str:
     """Like :func:`_key` but keeping diacritics (to split 'Tân Thạnh' from 'Tân Thành')."""
-    return re.sub(r"[^\w]", "", unicodedata.normalize("NFC", _text(text).lower()).replace("_", ""))
+    return re.sub(r"[^\w]", "", unicodedata.normalize("NFC", as_text(text).lower()).replace("_", ""))
 
 
 @dataclass

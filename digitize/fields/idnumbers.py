@@ -113,7 +113,7 @@ def check_cccd(text: str, *, birth_year: int | str | None = None, sex: str | Non
             checks.append(Check(s == info.sex, ["sex agrees" if s == info.sex else "sex digit disagrees with the "
                                                 "printed sex"]))
     if birth_province and info.province:
-        from digitize.fields.normalize import fold
+        from digitize.fields.text import fold
 
         same = fold(birth_province).replace("tinh ", "").replace("thanh pho ", "").strip() == fold(info.province)
         # A person registered in one province may live anywhere: a mismatch is a hint, not an error.
@@ -124,7 +124,7 @@ def check_cccd(text: str, *, birth_year: int | str | None = None, sex: str | Non
 
 
 def _sex(text: str) -> str | None:
-    from digitize.fields.normalize import fold
+    from digitize.fields.text import fold
 
     f = fold(text)
     if f in ("nam", "m", "male", "ong", "chong"):

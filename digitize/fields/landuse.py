@@ -23,7 +23,8 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
-from digitize.fields.normalize import _text, clean_text, fold, normalize_area, normalize_date, strip_diacritics
+from digitize.fields.normalize import clean_text, normalize_area, normalize_date
+from digitize.fields.text import as_text, fold
 
 
 @dataclass(frozen=True)
@@ -465,7 +466,7 @@ def parse_use_term(text: str) -> UseTerm | None:
     t = clean_text(text)
     if not t:
         return None
-    f = strip_diacritics(t).lower()
+    f = fold(t, keep_case=True).lower()
     # 'Đất trồng cây lâu năm' must not read as a term; drop land-use names first.
     f_terms = re.sub(r"(?:dat\s+)?trong\s+cay\s+lau\s+nam", " ", f)
     lau_dai = _LAU_DAI.search(f_terms) is not None
@@ -546,7 +547,7 @@ def classify_origin(text: str) -> OriginMatch | None:
     Works on folded text, so lost diacritics do not matter; the printed text is for the
     caller to keep.
     """
-    f = fold(_text(text))
+    f = fold(as_text(text))
     if not f:
         return None
     f = re.sub(r"qsdd|qsd d|q\.s\.d\.d", "quyen su dung dat", f)

@@ -17,8 +17,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from digitize.fields.normalize import _text, fold
 from digitize.fields.result import Check
+from digitize.fields.text import as_text, fold
 
 _WEIGHTS = (7, 3, 1)
 _TO_DIGIT = str.maketrans({"O": "0", "Q": "0", "D": "0", "U": "0", "I": "1", "L": "1", "T": "1", "Z": "2",
@@ -72,13 +72,13 @@ class MrzResult:
 
 
 def _clean_line(line: str) -> str:
-    s = _text(line).upper().translate(_FILLERS)
+    s = as_text(line).upper().translate(_FILLERS)
     s = re.sub(r"[^A-Z0-9<]", "", s)
     return s
 
 
 def _split_lines(text: str) -> list[str] | None:
-    raw = [ln for ln in re.split(r"[\r\n]+", _text(text)) if ln.strip()]
+    raw = [ln for ln in re.split(r"[\r\n]+", as_text(text)) if ln.strip()]
     lines = [_clean_line(ln) for ln in raw]
     lines = [ln for ln in lines if len(ln) >= 10]
     if len(lines) == 1 and 85 <= len(lines[0]) <= 95:

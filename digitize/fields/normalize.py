@@ -12,12 +12,10 @@ inside a number ``O`` is ``0`` and ``l`` is ``1``; inside the two letters of a s
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date
 
-from digitize.model import nfc
+from digitize.fields.text import as_text, fold
 
-MAX_FIELD_CHARS = 2000
 """Longer text is cut before matching: a field value is short, a 10,000-character line is noise."""
 
 _SPACES = re.compile(r"\s+")
@@ -26,36 +24,12 @@ _DASHES = str.maketrans({"\u00a0": " ", "\u2013": "-", "\u2014": "-", "\u2212": 
                          "\u2044": "/", "\u2215": "/"})  # fraction and division slashes read for "/"
 
 
-def _text(text: object) -> str:
-    """Any input as a bounded NFC string (``None`` and non-strings become '')."""
-    if not isinstance(text, str):
-        return ""
-    if len(text) > MAX_FIELD_CHARS:
-        text = text[:MAX_FIELD_CHARS]
-    # Lone surrogates (from badly decoded bytes) would make later encode() calls raise.
-    if any("\ud800" <= c <= "\udfff" for c in text):
-        text = "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in text)
-    return nfc(text)
-
-
 def clean_text(text: str) -> str:
     """NFC, unify spaces and dashes, strip leader dots and outer punctuation."""
-    t = _text(text).translate(_DASHES)
+    t = as_text(text).translate(_DASHES)
     t = _LEADERS.sub(" ", t)
     t = _SPACES.sub(" ", t).strip(" ;,:")
     return t.strip()
-
-
-def strip_diacritics(text: str) -> str:
-    """ASCII-fold Vietnamese: 'Đất ở' -> 'Dat o'.  For matching only, never for output."""
-    t = unicodedata.normalize("NFD", _text(text))
-    t = "".join(c for c in t if unicodedata.category(c) != "Mn")
-    return t.replace("đ", "d").replace("Đ", "D").replace("ð", "d").replace("Ð", "D")
-
-
-def fold(text: str) -> str:
-    """Lower-case, diacritic-free, single-spaced: the key for fuzzy label matching."""
-    return _SPACES.sub(" ", strip_diacritics(text).lower()).strip()
 
 
 _EMPTY_MARKER = re.compile(r"[-/\\_.\s]+")
@@ -63,7 +37,7 @@ _EMPTY_MARKER = re.compile(r"[-/\\_.\s]+")
 
 def is_empty_marker(text: str) -> bool:
     """'-/-', '---', '/' and similar mean 'nothing' on certificates."""
-    t = _text(text).translate(_DASHES).strip()
+    t = as_text(text).translate(_DASHES).strip()
     return bool(t) and _EMPTY_MARKER.fullmatch(t) is not None
 
 
@@ -86,7 +60,7 @@ def fix_digit_confusions(text: str) -> str:
     A token is repaired when it already holds at least as many real digits as confusable
     letters, so 'l4' -> '14' and '2O16' -> '2016' while 'Số', 'lô' and 'SO' stay words.
     """
-    t = _text(text)
+    t = as_text(text)
 
     def repl(m: re.Match[str]) -> str:
         tok = m.group(0)
@@ -110,7 +84,7 @@ def parse_decimal(text: str) -> float | None:
     the comma into a dot) are read too: when both marks appear the last one is the
     decimal mark, and a lone dot followed by exactly three digits groups thousands.
     """
-    s = _text(text).strip().replace("\u00a0", " ")
+    s = as_text(text).strip().replace("\u00a0", " ")
     if not s or not re.fullmatch(r"\d[\d.,  ]*", s) or not s[-1].isdigit():
         return None
     # Spaces only group thousands: '1 041,9'.
@@ -188,7 +162,7 @@ def normalize_date(text: str) -> str | None:
     m = _DATE_ISO.search(t)
     if m:
         return _iso(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-    folded = strip_diacritics(t).lower()
+    folded = fold(t, keep_case=True).lower()
     m = _DATE_WORDS.search(folded)
     if m:
         return _iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))

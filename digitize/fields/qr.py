@@ -18,8 +18,9 @@ from typing import Any
 
 import numpy as np
 
-from digitize.fields.normalize import _text, clean_text, fold, normalize_date, normalize_serial
+from digitize.fields.normalize import clean_text, normalize_date, normalize_serial
 from digitize.fields.result import Check
+from digitize.fields.text import as_text, fold
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ def _read(img: np.ndarray, variant: str, scale: float, *, invert: bool = False) 
         p = b.position
         pts = tuple((round(q.x / scale), round(q.y / scale))
                     for q in (p.top_left, p.top_right, p.bottom_right, p.bottom_left))
-        out.append(QrCode(_text(b.text), str(b.format).split(".")[-1], pts, variant))
+        out.append(QrCode(as_text(b.text), str(b.format).split(".")[-1], pts, variant))
     return out
 
 
@@ -121,7 +122,7 @@ def parse_cccd_qr(payload: str) -> dict[str, Any] | None:
     noi_thuong_tru, ngay_cap (dates ISO), extra (fields beyond the seventh), raw.  None
     when the payload does not have this shape (first field 12 digits, at least 6 fields).
     """
-    t = _text(payload).strip()
+    t = as_text(payload).strip()
     parts = t.split("|")
     if len(parts) < 6 or not re.fullmatch(r"\d{12}", parts[0].strip()):
         return None
@@ -155,7 +156,7 @@ def parse_gcn_qr(payload: str) -> dict[str, Any]:
     12-character alphanumeric tokens (the printed 'Mã Giấy chứng nhận' has 12); 'fields'
     splits '|'- or ';'-separated payloads without interpreting them.
     """
-    t = _text(payload).strip()
+    t = as_text(payload).strip()
     url = _URL.search(t)
     sep = "|" if "|" in t else ";" if ";" in t else None
     return {

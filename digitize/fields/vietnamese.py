@@ -27,8 +27,9 @@ from functools import lru_cache
 from rapidfuzz.distance import Levenshtein
 
 from digitize.fields import _vocab
-from digitize.fields.normalize import _text, clean_text, fold
+from digitize.fields.normalize import clean_text
 from digitize.fields.result import Correction
+from digitize.fields.text import as_text, fold
 
 # --- tone marks and spelling keys -------------------------------------------------------
 
@@ -69,7 +70,7 @@ def marks_compatible(observed: str, candidate: str) -> bool:
     OCR drops marks (ĐẤT -> ĐÁT, PHỐ -> PHÓ, Nguyễn -> Nguyen); it rarely invents one.  Both
     strings must fold to the same letters.
     """
-    o, c = _text(observed), _text(candidate)
+    o, c = as_text(observed), as_text(candidate)
     if len(o) != len(c) or fold(o) != fold(c):
         return False
     return all(_marks(a) <= _marks(b) for a, b in zip(o, c, strict=True))
@@ -151,7 +152,7 @@ def vietnamese_ratio(text: str) -> float | None:
     Latin-only dictionary or garbage scores low.  Abbreviations (TM., KT., CMND) count as
     invalid, so compare like with like.
     """
-    words = _WORD.findall(_text(text))
+    words = _WORD.findall(as_text(text))
     if not words:
         return None
     return sum(is_valid_syllable(w) for w in words) / len(words)

@@ -12,13 +12,12 @@ name after "hộ gia đình ông", a decision number) is kept as read.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
-from digitize.fields.normalize import fold
+from digitize.fields.text import fold
 
 # Origin formulas (Circulars 17/2009, 23/2014, 10/2024 and registration practice), and the
 # phrases they are joined from.  Longer formulas come first where they overlap.
@@ -69,7 +68,7 @@ class Restored:
 
 
 def _key(word: str) -> str:
-    return fold(word.strip(".,;:()")).replace("đ", "d")
+    return fold(word.strip(".,;:()"))
 
 
 @lru_cache(maxsize=64)
@@ -137,18 +136,6 @@ def restore_wordings(text: str, formulas: tuple[str, ...]) -> Restored:
     return Restored(" ".join(out), reasons, score, found)
 
 
-def _fold_same_length(text: str) -> str:
-    """``text`` folded character by character (lower case, no diacritics, 'đ' -> 'd'), same length."""
-    out = []
-    for ch in text:
-        if ch in "đĐ":
-            out.append("d")
-            continue
-        base = unicodedata.normalize("NFD", ch)[:1].lower()
-        out.append(base if len(base) == 1 else ch)
-    return "".join(out)
-
-
 # A term at the start of a value: "Lâu dài" (any two letters garbled in its vowels),
 # "Sử dụng lâu dài", "Đến ngày dd/mm/yyyy", "Đến năm yyyy".
 _TERM_HEAD = re.compile(r"^\W*(?:(?:s[a-z]? ?d[a-z]{1,3}ng\s+)?(?P<lau_dai>l[a-z]u\s*d[a-z]i)(?![a-z])"
@@ -162,7 +149,7 @@ def leading_term(text: str) -> Restored | None:
     """The term a value starts with, when text that is no term follows it (an item that ran
     on: "Lâu dài đ. Hình thức ..."), or None when the value is a term alone or a list of terms.
     "Lâu dài" read with a garbled letter is put back to its standard wording."""
-    folded = _fold_same_length(text)
+    folded = fold(text, keep_length=True)
     m = _TERM_HEAD.match(folded)
     if m is None:
         return None
@@ -171,7 +158,7 @@ def leading_term(text: str) -> Restored | None:
         return None
     term = text[:m.end()].strip(" .,;:")
     reasons = ["text after the term dropped (it ran on from the next item)"]
-    if m.group("lau_dai") is not None and not _fold_same_length(term).startswith("s"):
+    if m.group("lau_dai") is not None and not fold(term, keep_length=True).startswith("s"):
         if term != "Lâu dài":
             reasons.append("restored to the standard wording 'Lâu dài'")
         term = "Lâu dài"

@@ -42,19 +42,16 @@ import numpy as np
 
 from digitize.fields import idnumbers, validate
 from digitize.fields.mrz import MrzResult, check_digit, mrz_name, parse_mrz
-from digitize.fields.normalize import clean_text, fold, normalize_digits
+from digitize.fields.normalize import clean_text, normalize_digits
+from digitize.fields.text import fold
 from digitize.layout.candidate import Candidate, ExtractContext, check, extractor
-from digitize.layout.reading import Span, TextStream, fold_char, group_rows
+from digitize.layout.reading import Span, TextStream, group_rows
 from digitize.layout.template import Template, reading_order
 from digitize.model import FieldStatus, Line, nfc
 
 NO_EXPIRY = "Không thời hạn"
 
 # -- reading order ----------------------------------------------------------------------------------
-
-
-def _folded(text: str) -> str:
-    return "".join(fold_char(c) for c in text)
 
 
 def _median_height(lines: list[Line]) -> float:
@@ -74,7 +71,7 @@ def card_columns(lines: list[Line], template: Template) -> TextStream:
     patterns = [re.compile(p) for p in template.all_labels]
     starts: list[tuple[float, float]] = []  # (x0, y0) of lines that begin with a label
     for ln in placed:
-        folded = _folded(ln.text)
+        folded = fold(ln.text, keep_length=True)
         for rx in patterns:
             m = rx.search(folded)
             if m is not None and m.start() <= 3:

@@ -23,8 +23,9 @@ from dataclasses import dataclass, field
 
 from digitize.confidence import HANDWRITING_CHAR_CONFIDENCE
 from digitize.fields.normalize import clean_text, fix_digit_confusions, normalize_date
+from digitize.fields.text import fold
 from digitize.layout.candidate import Candidate, ExtractContext, extractor
-from digitize.layout.reading import TextStream, fold_char
+from digitize.layout.reading import TextStream
 from digitize.layout.values import NORMALIZERS, Normalized, normalize
 
 # Folded words of the line, tolerant of one garbled letter ("ngảy" -> "ngay", "thảng", "nǎm").
@@ -106,7 +107,7 @@ def read_date_line(text: str) -> DateReading | None:
     """Day, month and year of a date line ('ngày ..14.. tháng ..7.. năm 2025'), or None
     when its printed words and year are not there.  A day or month that is not a clean
     number is left None, never guessed."""
-    folded = "".join(fold_char(c) for c in text)
+    folded = fold(text, keep_length=True)
     m = re.search(_NGAY + r"(?P<day>" + _PART + r")" + _THANG + r"(?P<month>" + _PART + r")" + _NAM
                   + r"\s*[.:]?\s*(?P<year>[12][0-9a-z]{3})(?![0-9a-z])", folded)
     year = _year(text[m.start("year"):m.end("year")]) if m is not None else None

@@ -25,6 +25,7 @@ import numpy as np
 from digitize.confidence import LOW_CONFIDENCE_REASON, features, field_confidence, review_reason
 from digitize.config import Settings
 from digitize.fields.normalize import clean_text, is_empty_marker
+from digitize.fields.text import fold
 from digitize.layout import cards as _cards  # noqa: F401  (registers extractors)
 from digitize.layout import dateline as _dateline  # noqa: F401  (registers an extractor and a normaliser)
 from digitize.layout import gcn as _gcn  # noqa: F401  (registers extractors and checks)
@@ -179,9 +180,7 @@ _LABEL_RESIDUE = re.compile(r"^(?:\S{0,3}?:\s*|\S\s+)(?=\S)")  # "ố: ", "h: ",
 def _same_but_marks(a: Any, b: Any) -> bool:
     if not isinstance(a, str) or not isinstance(b, str) or a == b:
         return False
-    from digitize.fields.normalize import strip_diacritics
-
-    return strip_diacritics(a).upper() == strip_diacritics(b).upper()
+    return fold(a, keep_case=True).upper() == fold(b, keep_case=True).upper()
 
 
 def _same_but_leading_zeros(first: Any, second: Any) -> bool:

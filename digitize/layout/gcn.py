@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 from digitize.fields import idnumbers, landuse, validate
 from digitize.fields.admin import convert_address
-from digitize.fields.normalize import clean_text, fold
+from digitize.fields.normalize import clean_text
+from digitize.fields.text import fold
 from digitize.layout.candidate import Candidate, ExtractContext, check, extractor
 from digitize.layout.dateline import DATE_LINE as _DATE_LINE
 from digitize.layout.reading import Span, TextStream, piece_polygon

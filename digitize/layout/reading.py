@@ -7,12 +7,11 @@ folded text gives the span of the original text and the lines (and boxes) it cam
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 
+from digitize.fields.text import fold
 from digitize.model import Line
 
 
@@ -95,15 +94,6 @@ def split_spread(lines: list[Line]) -> tuple[list[Line], list[Line]] | None:
     return left, right
 
 
-@lru_cache(maxsize=4096)
-def fold_char(ch: str) -> str:
-    """One character folded to lower-case ASCII where it is a Vietnamese letter; length kept at 1."""
-    if ch in "đĐ":
-        return "d"
-    base = unicodedata.normalize("NFD", ch)[:1].lower()
-    return base if len(base) == 1 else ch
-
-
 @dataclass
 class Span:
     """Characters [start, end) of the stream and the pieces of lines they cover."""
@@ -166,7 +156,7 @@ class TextStream:
             line_of_char.append(-1)
             offset.append(-1)
         text = "".join(chars)
-        folded = "".join(fold_char(c) for c in text)
+        folded = fold(text, keep_length=True)
         return cls(ordered, text, folded, line_of_char, offset, row_of_line, line_start)
 
     def line_folded(self, index: int) -> str:

@@ -25,6 +25,7 @@ from digitize.fields.normalize import (
     normalize_serial,
     normalize_year,
 )
+from digitize.fields.text import fold
 from digitize.fields.vietnamese import correct_authority, correct_name
 
 
@@ -77,9 +78,9 @@ def _note_text(raw: str) -> Normalized | None:
     fixed = _SQUARE_METRES_MISREAD.sub(lambda m: f"{m.group(1)}m²", fixed)
     if fixed != text:
         reasons.append("'m2' after a number written 'm²'")
-    folded = _folded_chars(fixed).lower()
+    folded = fold(fixed, keep_length=True).lower()
     for phrase in NOTE_PHRASES:
-        key = _folded_chars(phrase).lower()
+        key = fold(phrase, keep_length=True).lower()
         at = folded.find(key)
         if at < 0 or fixed[at:at + len(phrase)].lower() == phrase.lower():
             continue
@@ -219,7 +220,6 @@ def correct_domain_words(text: str) -> tuple[str, list[str], float]:
     Only words that are not already vocabulary words, of at least three letters, change;
     upper case is kept; codes (ONT) and numbers are left alone.
     """
-    from digitize.fields.normalize import fold
     from digitize.fields.result import Correction
     from digitize.fields.vietnamese import correct_to_vocabulary
 
@@ -343,7 +343,7 @@ def _use_form(raw: str) -> Normalized | None:
     if corrected is None:
         return None
     text, reasons, score = corrected
-    folded = _folded_chars(text).lower()
+    folded = fold(text, keep_length=True).lower()
     shared = _SHARED_FORM.match(folded)
     if shared is not None:
         own, common = (text[shared.start(g):shared.end(g)] for g in ("own", "shared"))
@@ -526,8 +526,6 @@ def _correct_units(text: str) -> tuple[str, list[str], float]:
     gazetteer from the end (province, then district, then ward); only same-letter (diacritic)
     corrections are made below province level.  Street and village parts are left as read."""
     from digitize.fields.admin import correct_unit_name
-    from digitize.fields.normalize import fold
-
     parts = text.split(",")
     if len(parts) < 2:
         return text, [], 1.0
@@ -607,7 +605,7 @@ def _fix_first_hamlet_word(text: str) -> tuple[str, bool]:
     if m is None or not m.group(1)[:1].isupper():
         return text, False
     word = m.group(1)
-    folded = _folded_chars(word).lower()
+    folded = fold(word, keep_length=True).lower()
     if folded in _HAMLET_WORDS:
         return text, False
     close = [w for w in _HAMLET_WORDS if " " not in w and len(w) == len(folded)
@@ -621,7 +619,7 @@ def _fix_first_hamlet_word(text: str) -> tuple[str, bool]:
 def _fix_unit_words(text: str) -> tuple[str, bool]:
     """Diacritics of the unit words themselves ("tình Thái Bình" -> "tỉnh Thái Bình", "Tố 8" ->
     "Tổ 8"), case kept."""
-    folded = _folded_chars(text)
+    folded = fold(text, keep_length=True)
     out = list(text)
     changed = False
     matches = list(_UNIT_WORD.finditer(folded))
@@ -650,7 +648,7 @@ def _card_place(raw: str) -> Normalized | None:
     if not text or is_empty_marker(text) or len(re.findall(r"[^\W\d_]", text)) < 2:
         return None
     reasons: list[str] = []
-    m = _ADDRESS_START.search(_folded_chars(text).lower())
+    m = _ADDRESS_START.search(fold(text, keep_length=True).lower())
     if m is not None and 0 < m.start() <= 30 and "," not in text[:m.start()]:
         prefix = text[:m.start()]
         if _vietnamese_share(prefix) < 0.6 or re.search(r"[^\w\s]", prefix):
@@ -680,8 +678,6 @@ def _card_place(raw: str) -> Normalized | None:
 def _ends_with_province(address: str) -> bool:
     from digitize.fields.admin import correct_unit_name
     from digitize.fields.idnumbers import CCCD_PROVINCES
-    from digitize.fields.normalize import fold
-
     last = address.rsplit(",", 1)[-1].strip(" .")
     m = _UNIT_PREFIX.match(fold(last))
     name = last[m.end():].strip() if m else last
@@ -722,13 +718,6 @@ def _card_name(raw: str) -> Normalized | None:
     return Normalized(correction.value, reasons, score)
 
 
-def _folded_chars(raw: str) -> str:
-    """``raw`` folded character by character (same length, so offsets carry over)."""
-    from digitize.layout.reading import fold_char
-
-    return "".join(fold_char(c) for c in raw)
-
-
 def _located(value: Normalized, raw: str, pattern: re.Pattern[str], lead: int = 0) -> Normalized:
     """``value`` with the span of ``pattern``'s first match in ``raw`` (folded, digit confusions repaired)."""
     from digitize.fields.normalize import fix_digit_confusions
@@ -736,7 +725,7 @@ def _located(value: Normalized, raw: str, pattern: re.Pattern[str], lead: int = 
     fixed = fix_digit_confusions(raw)
     if len(fixed) != len(raw):
         return value
-    m = pattern.search(_folded_chars(fixed))
+    m = pattern.search(fold(fixed, keep_length=True))
     if m is not None and (m.start(), m.end()) != (0, len(raw)):
         # A few characters of margin before the value: the second reader's crop is cut by
         # character proportions, and digits are wider than the letters before them.
@@ -768,8 +757,6 @@ _NO_EXPIRY = re.compile(r"kh\w{0,2}n?g\s*th\w{0,2}i\s*h\w{0,2}n|khong\s*thoi\s*h
 
 def _expiry(raw: str) -> Normalized | None:
     """Card expiry: an ISO date, or the printed "Không thời hạn" (no expiry)."""
-    from digitize.fields.normalize import fold
-
     folded = fold(raw)
     if re.search(r"khong\s*thoi\s*han", folded):
         return _located(Normalized("Không thời hạn"), raw, _NO_EXPIRY)
@@ -786,8 +773,6 @@ _SEX_WORD = re.compile(r"(?<![a-z])(?:nam|nu|male|female)(?![a-z])")
 
 def _card_sex(raw: str) -> Normalized | None:
     """"Nam" / "Nữ" from a value that may still carry the English label ("/ Sex: Nữ")."""
-    from digitize.fields.normalize import fold
-
     tokens = re.findall(r"[a-z]+", fold(raw))
     found = [t for t in tokens if t in ("nam", "nu", "male", "female")]
     if not found:
@@ -805,8 +790,6 @@ _VIET_NAM = re.compile(r"(?:(?<![a-z])v\s*)?(?:i\s*)?e\s*t\s*nam(?![a-z])|viet\s
 
 def _nationality(raw: str) -> Normalized | None:
     """Nationality as printed; "Việt Nam" recognised through OCR diacritic errors."""
-    from digitize.fields.normalize import fold
-
     if _VIET_NAM.search(fold(raw)):
         return _located(Normalized("Việt Nam"), raw, _VIET_NAM)
     text = _strip_card_residue(raw)

@@ -3,7 +3,6 @@ import pytest
 from digitize.fields.normalize import (
     clean_text,
     fix_digit_confusions,
-    fold,
     is_empty_marker,
     normalize_area,
     normalize_date,
@@ -13,17 +12,12 @@ from digitize.fields.normalize import (
     normalize_serial,
     normalize_year,
     parse_decimal,
-    strip_diacritics,
 )
 
 
-def test_clean_and_fold():
+def test_clean_text():
     assert clean_text("  Đất ở\u00a0tại ....... nông thôn ; ") == "Đất ở tại nông thôn"
     assert clean_text(None) == ""  # type: ignore[arg-type]
-    assert fold("ĐẤT Ở  Tại") == "dat o tai"
-    assert strip_diacritics("Nguyễn Văn Ân") == "Nguyen Van An"
-    # NFD input folds like NFC.
-    assert fold("Ho\u0300a") == fold("Hòa") == "hoa"
 
 
 @pytest.mark.parametrize("t", ["-/-", "---", "/", " - / - "])

@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from digitize.fields import admin, idnumbers, landuse, mrz, normalize, qr, validate, vietnamese
+from digitize.fields import text as text_module
 from digitize.fields.result import Check, Correction
 
 VIET = "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵđ"
@@ -66,13 +67,16 @@ def test_str_normalisers_total_and_idempotent(fn, text):
 @SETTINGS
 @given(text=inputs)
 def test_text_helpers(text):
-    for fn in (normalize.clean_text, normalize.strip_diacritics, normalize.fold, normalize.fix_digit_confusions):
+    for fn in (normalize.clean_text, normalize.fix_digit_confusions):
         out = fn(text)
         assert isinstance(out, str)
+    for kwargs in ({}, {"keep_case": True}, {"keep_length": True}):
+        assert isinstance(text_module.fold(text, **kwargs), str)
+    assert len(text_module.fold(text, keep_length=True)) == len(text)
     c = normalize.clean_text(text)
     assert normalize.clean_text(c) == c
-    f = normalize.fold(text)
-    assert (normalize.fold(f) == f and f.isascii()) or not f.isascii()
+    f = text_module.fold(text)
+    assert (text_module.fold(f) == f and f.isascii()) or not f.isascii()
     assert isinstance(normalize.is_empty_marker(text), bool)
 
 
