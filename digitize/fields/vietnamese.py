@@ -26,7 +26,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
-from digitize.fields import _vocab
+from digitize.fields import wordlists
 from digitize.fields.normalize import clean_text
 from digitize.fields.result import Correction
 from digitize.fields.text import as_text, fold
@@ -298,11 +298,11 @@ def correct_to_vocabulary(
 
 # --- names ------------------------------------------------------------------------------
 
-SURNAMES = Vocabulary.build(_vocab.SURNAMES, fuzzy=False)
-_SURNAMES_FUZZY = Vocabulary.build(_vocab.SURNAMES)
-MIDDLE_NAMES = Vocabulary.build(_vocab.MIDDLE_NAMES, fuzzy=False)
-GIVEN_NAMES = Vocabulary.build(_vocab.GIVEN_NAMES, fuzzy=False)
-_MIDDLE_OR_GIVEN = Vocabulary.build(_vocab.MIDDLE_NAMES + _vocab.GIVEN_NAMES, fuzzy=False)
+SURNAMES = Vocabulary.build(wordlists.SURNAMES, fuzzy=False)
+_SURNAMES_FUZZY = Vocabulary.build(wordlists.SURNAMES)
+MIDDLE_NAMES = Vocabulary.build(wordlists.MIDDLE_NAMES, fuzzy=False)
+GIVEN_NAMES = Vocabulary.build(wordlists.GIVEN_NAMES, fuzzy=False)
+_MIDDLE_OR_GIVEN = Vocabulary.build(wordlists.MIDDLE_NAMES + wordlists.GIVEN_NAMES, fuzzy=False)
 _FLAGGED = ("ambiguous", "diacritics contradict", "may have")
 _NAME_TOKEN = re.compile(r"[^\W\d_]+", re.UNICODE)
 
@@ -354,13 +354,13 @@ def correct_name(text: str) -> Correction:
 
 # --- authority phrases -------------------------------------------------------------------
 
-AUTHORITY_PHRASES = Vocabulary.build(_vocab.AUTHORITY_PHRASES)
-_UNIT_WORDS = Vocabulary.build(_vocab.UNIT_WORDS)
+AUTHORITY_PHRASES = Vocabulary.build(wordlists.AUTHORITY_PHRASES)
+_UNIT_WORDS = Vocabulary.build(wordlists.UNIT_WORDS)
 _PHRASES_FOLDED = tuple((p, fold(p), len(p.split()))
-                        for p in sorted(_vocab.AUTHORITY_PHRASES, key=lambda p: -len(p.split())))
+                        for p in sorted(wordlists.AUTHORITY_PHRASES, key=lambda p: -len(p.split())))
 
 
-_UNITS_BY_LETTERS = {fold(u): u for u in _vocab.UNIT_WORDS}
+_UNITS_BY_LETTERS = {fold(u): u for u in wordlists.UNIT_WORDS}
 
 
 def correct_authority(text: str) -> Correction:

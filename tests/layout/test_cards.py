@@ -16,7 +16,8 @@ import pytest
 
 from digitize.config import Settings
 from digitize.fields.mrz import check_digit, parse_mrz
-from digitize.layout.cards import NO_EXPIRY, read_mrz, renewal_expiry
+from digitize.fields.mrz_repair import NO_EXPIRY, read_mrz
+from digitize.layout.cards import renewal_expiry
 from digitize.layout.classify import classify_text
 from digitize.layout.extract import extract_fields
 from digitize.layout.reading import TextStream
