@@ -24,11 +24,11 @@ from digitize.ocr.base import OcrBackend
 def warm_up() -> None:
     """Load what extraction loads lazily (gazetteer, vocabularies) so the first page is not slower."""
     from digitize.fields.admin import gazetteer_available
-    from digitize.layout.values import _domain_words, _land_names
+    from digitize.fields.domain_words import domain_vocabulary, land_name_vocabulary
 
     gazetteer_available()
-    _domain_words()
-    _land_names()
+    domain_vocabulary()
+    land_name_vocabulary()
 
 
 def preprocess_page(page: Page, settings: Settings) -> list[Page]:

@@ -149,7 +149,7 @@ LEGACY_CODES: dict[str, tuple[str, str | None, bool]] = {
 }
 
 # Names printed on older certificates for current codes (spellings differ: 'hàng năm').
-_OLD_NAMES: dict[str, tuple[str, ...]] = {
+OLD_NAMES: dict[str, tuple[str, ...]] = {
     "LUC": ("Đất chuyên trồng lúa nước", "Đất trồng lúa nước 2 vụ", "Đất 2 lúa", "Đất hai lúa", "Đất lúa 2 vụ"),
     "LUK": ("Đất trồng lúa nước còn lại", "Đất 1 lúa", "Đất một lúa", "Đất lúa 1 vụ"),
     "LUA": ("Đất lúa", "Đất ruộng", "Đất ruộng lúa", "Đất trồng lúa nước"),
@@ -227,7 +227,7 @@ def _name_index() -> tuple[dict[str, tuple[str, float, str | None]], tuple[str, 
     idx: dict[str, tuple[str, float, str | None]] = {}
     for t in LAND_TYPES.values():
         idx.setdefault(fold(t.name), (t.code, 1.0, None))
-    for code, names in _OLD_NAMES.items():
+    for code, names in OLD_NAMES.items():
         for n in names:
             idx.setdefault(fold(n), (code, 0.97, "older name of the same land type"))
     for old, (name, _new, _unc) in LEGACY_CODES.items():
@@ -489,7 +489,7 @@ def parse_use_term(text: str) -> UseTerm | None:
 
 
 # Origin phrases: folded keywords -> (code, canonical phrase).  Order matters: specific first.
-_ORIGINS: tuple[tuple[str, str, str], ...] = (
+ORIGINS: tuple[tuple[str, str, str], ...] = (
     (r"cong nhan.*(?:nhu|như).*giao.*khong thu tien", "cong_nhan_nhu_giao_khong_thu_tien",
      "Công nhận QSDĐ như giao đất không thu tiền sử dụng đất"),
     (r"cong nhan.*(?:nhu|như).*giao.*co thu tien", "cong_nhan_nhu_giao_co_thu_tien",
@@ -520,7 +520,7 @@ _TRANSFERS: tuple[tuple[str, str], ...] = (
 
 @lru_cache(maxsize=1)
 def _origin_patterns() -> tuple[tuple[re.Pattern[str], str, str], ...]:
-    return tuple((re.compile(p), c, canon) for p, c, canon in _ORIGINS)
+    return tuple((re.compile(p), c, canon) for p, c, canon in ORIGINS)
 
 
 @lru_cache(maxsize=1)

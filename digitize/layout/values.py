@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from digitize.fields import landuse
+from digitize.fields.address_repair import repair_address
+from digitize.fields.domain_words import correct_domain_words, correct_land_use_name, repair_land_use_code
 from digitize.fields.idnumbers import normalize_id_number, normalize_sex
 from digitize.fields.normalize import (
     clean_text,
@@ -186,127 +187,20 @@ _AUTHORITY_PLACE = re.compile(r"\b(?P<unit>HUYỆN|QUẬN|THỊ XÃ|THÀNH PHỐ
                               re.IGNORECASE)
 
 
-# Words of the controlled vocabularies (land types, origins, forms, terms) as the circulars
-# print them; a word OCR garbled is corrected only to a unique close word of this list.
-_DOMAIN_PHRASES = (
-    "Sử dụng riêng", "Sử dụng chung", "Riêng", "Chung", "Lâu dài", "Đến ngày", "Đến năm", "Đất ở", "Đất",
-    "Nhận chuyển nhượng", "Nhận thừa kế", "Nhận tặng cho", "Nhận chuyển đổi", "Nhận góp vốn", "đất được",
-    "Trúng đấu giá quyền sử dụng đất", "Nhà nước giao đất có thu tiền sử dụng đất",
-    "Nhà nước giao đất không thu tiền sử dụng đất", "Nhà nước cho thuê đất trả tiền hằng năm",
-    "Nhà nước cho thuê đất trả tiền một lần cho cả thời gian thuê", "Công nhận QSDĐ như giao đất",
-    "Sở hữu riêng", "Sở hữu chung", "Nhà ở riêng lẻ", "Nhà ở", "Cấp",
-)
-
-
-@lru_cache(maxsize=1)
-def _domain_words() -> Any:
-    from digitize.fields.landuse import _ORIGINS, LAND_TYPES, LEGACY_CODES
-    from digitize.fields.vietnamese import Vocabulary
-
-    phrases = list(_DOMAIN_PHRASES)
-    phrases += [t.name for t in LAND_TYPES.values()]
-    phrases += [name for name, _new, _unc in LEGACY_CODES.values()]
-    phrases += [canon for _p, _c, canon in _ORIGINS]
-    from digitize.fields.wordings import ORIGIN_FORMULAS
-
-    phrases += ORIGIN_FORMULAS
-    words = {w.strip("(),;.:").lower() for phrase in phrases for w in phrase.split()}
-    return Vocabulary.build(sorted(w for w in words if w and not w.isupper()))
-
-
-def correct_domain_words(text: str) -> tuple[str, list[str], float]:
-    """Each word of a controlled-vocabulary value corrected to a unique close vocabulary word.
-
-    Only words that are not already vocabulary words, of at least three letters, change;
-    upper case is kept; codes (ONT) and numbers are left alone.
-    """
-    from digitize.fields.result import Correction
-    from digitize.fields.vietnamese import correct_to_vocabulary
-
-    vocab = _domain_words()
-    words = text.split(" ")
-    changed = 0
-    score = 1.0
-    for i, word in enumerate(words):
-        core = word.strip("(),;.:")
-        if len(core) < 3 or not core.isalpha() or core.isupper() or core.lower() in vocab.by_exact:
-            continue
-        fixed = correct_to_vocabulary(core.lower(), vocab, max_edits=1)
-        if not fixed.changed:
-            # Controlled vocabularies tolerate a stray mark too ("gìao"): one entry with
-            # exactly these letters is enough evidence here (names never get this).
-            same_letters = vocab.by_fold.get(fold(core), ())
-            if len(same_letters) == 1:
-                fixed = Correction(same_letters[0], True, 0.85, [])
-        if fixed.changed:
-            replacement = fixed.value if core[:1].islower() else fixed.value[:1].upper() + fixed.value[1:]
-            words[i] = word.replace(core, replacement)
-            changed += 1
-            score = min(score, fixed.score)
-    if not changed:
-        return text, [], 1.0
-    return " ".join(words), [f"{changed} word(s) corrected to the land-record vocabulary"], score
-
-
 def _vocab_text(raw: str) -> tuple[str, list[str], float] | None:
     text = text_value(raw)
     return correct_domain_words(text) if text else None
-
-
-@lru_cache(maxsize=1)
-def _land_names() -> Any:
-    from digitize.fields.landuse import _OLD_NAMES, LAND_TYPES, LEGACY_CODES
-    from digitize.fields.vietnamese import Vocabulary
-
-    names = [t.name for t in LAND_TYPES.values()]
-    names += [n for group in _OLD_NAMES.values() for n in group]
-    names += [name for name, _new, _unc in LEGACY_CODES.values()]
-    return Vocabulary.build(names)
-
-
-def _corrected_use(use: landuse.LandUse) -> landuse.LandUse:
-    """A land use whose printed name OCR garbled ("Đất ở tại nông thời"), put back to the one
-    name of the vocabulary it is close to; its code follows the corrected name."""
-    from digitize.fields.vietnamese import correct_to_vocabulary
-
-    if (use.match is not None and use.match.score >= 0.95) or not use.ten or use.ten.isupper():
-        return use
-    fixed = correct_to_vocabulary(use.ten, _land_names(), max_edits=2)
-    if not fixed.changed:
-        return use
-    match = landuse.land_use_code(fixed.value)
-    if match is None:
-        return use
-    reasons = [*match.reasons, "land-use name corrected to the vocabulary (OCR error)"]
-    return landuse.LandUse(fixed.value, match.code, use.dien_tich,
-                           landuse.LandUseMatch(match.code, match.name, min(match.score, fixed.score), reasons,
-                                                match.printed_code, match.uncertain, match.is_group))
-
-
-_CODE_DIGIT_LOOKALIKES = str.maketrans({"8": "B", "0": "O", "1": "L", "5": "S", "2": "Z", "6": "G", "4": "A"})
-
-
-def _repair_code(text: str) -> str:
-    """A printed land-use code read with a digit for a letter ("8HK" -> "BHK"), when that gives a code."""
-    from digitize.fields.landuse import LAND_TYPES, LEGACY_CODES
-
-    token = text.strip(" .,;")
-    if len(token) == 3 and token.isalnum() and not token.isdigit() and token.upper() == token:
-        repaired = token.translate(_CODE_DIGIT_LOOKALIKES)
-        if repaired != token and (repaired in LAND_TYPES or repaired in LEGACY_CODES):
-            return repaired
-    return text
 
 
 def _land_uses(raw: str) -> Normalized | None:
     text = text_value(raw)
     if not text:
         return None
-    repaired = _repair_code(text)
+    repaired = repair_land_use_code(text)
     code_reasons = ["land-use code read with a digit for a letter, repaired"] if repaired != text else []
     text = repaired
     text, vocab_reasons, vocab_score = correct_domain_words(text)
-    uses = [_corrected_use(u) for u in landuse.parse_land_uses(text)]
+    uses = [correct_land_use_name(u) for u in landuse.parse_land_uses(text)]
     if not uses:
         return None
     reasons: list[str] = []
@@ -514,188 +408,13 @@ def _card_text(raw: str) -> Normalized | None:
     return Normalized(text)
 
 
-_UNIT_PREFIX = re.compile(
-    r"^(?P<prefix>(?:tinh|thanh\s*pho|tp\.?|huyen|quan|thi\s*xa|tx\.?|thi\s*tran|tt\.?|xa|phuong|p\.?)\s+)",
-)
-_PREFIX_LEVEL = {"tinh": "province", "huyen": "district", "quan": "district", "thi xa": "district", "tx": "district",
-                 "thi tran": "ward", "tt": "ward", "xa": "ward", "phuong": "ward", "p": "ward"}
-
-
-def _correct_units(text: str) -> tuple[str, list[str], float]:
-    """The administrative-unit names of an address ("…, Vị Xuyện, Hà Giang") checked against the
-    gazetteer from the end (province, then district, then ward); only same-letter (diacritic)
-    corrections are made below province level.  Street and village parts are left as read."""
-    from digitize.fields.admin import correct_unit_name
-    parts = text.split(",")
-    if len(parts) < 2:
-        return text, [], 1.0
-    reasons: list[str] = []
-    score = 1.0
-    names: dict[str, tuple[int, str, str, str]] = {}  # level -> (part index, lead, prefix, name)
-    positional = ["province", "district", "ward"]
-    for k in range(len(parts) - 1, max(-1, len(parts) - 4), -1):
-        part = parts[k]
-        lead = part[:len(part) - len(part.lstrip())]
-        body = part.strip()
-        m = _UNIT_PREFIX.match(fold(body))
-        prefix = body[:m.end()] if m else ""
-        name = body[len(prefix):].strip()
-        key = re.sub(r"[\s.]+", " ", fold(prefix)).strip().rstrip(".") if prefix else ""
-        level = _PREFIX_LEVEL.get(key) or ("province" if key in ("thanh pho", "tp") and k == len(parts) - 1
-                                           else ("district" if key in ("thanh pho", "tp") else None))
-        level = level or positional[len(parts) - 1 - k]
-        if not name or any(c.isdigit() for c in name):
-            continue
-        fixed = correct_unit_name(name, level)
-        same_letters = fold(fixed.value) == fold(name)
-        if fixed.changed and (level == "province" or same_letters):
-            parts[k] = f"{lead}{prefix}{fixed.value}"
-            reasons.extend(fixed.reasons)
-            score = min(score, fixed.score)
-        names[level] = (k, lead, prefix, parts[k][len(lead) + len(prefix):].strip())
-    # Below the province, a name one letter off is checked against its own province's units.
-    province, district = names.get("province"), names.get("district")
-    if province is not None:
-        from digitize.fields.admin import correct_unit_within
-
-        for level, parent in (("district", None), ("ward", district)):
-            entry = names.get(level)
-            if entry is None or (level == "ward" and parent is None):
-                continue
-            k, lead, prefix, name = entry
-            fixed = correct_unit_within(name, level, province[3], parent[3] if parent else None)
-            if fixed.changed:
-                parts[k] = f"{lead}{prefix}{fixed.value}"
-                names[level] = (k, lead, prefix, fixed.value)
-                district = names.get("district")
-                reasons.extend(fixed.reasons)
-                score = min(score, fixed.score)
-    return ",".join(parts), reasons, score
-
-
-# Words an address on a card starts with; text before one of them, with no comma, is what is
-# left of a garbled label ("Đi&ce cự Đờth- Xã Nguyên Xá, ...").
-_ADDRESS_START = re.compile(
-    r"(?:^|\s)(?=(?:xa|phuong|thi\s*tran|thon|xom|ap|ban|to|so|khu|khoi|buon|lang|doi|cum|soc|phum|thanh\s*pho"
-    r"|tinh|huyen|quan|thi\s*xa|tdp|kp)\s)"
-)
-_UNIT_WORDS = {"xa": "xã", "phuong": "phường", "thi tran": "thị trấn", "huyen": "huyện", "quan": "quận",
-               "thi xa": "thị xã", "thanh pho": "thành phố", "tinh": "tỉnh"}
-_UNIT_WORD = re.compile(r"(?<![^\W\d_])(" + "|".join(
-    r"\s*".join(w.split()) for w in sorted(_UNIT_WORDS, key=len, reverse=True)) + r")(?=\s+[^\W\d_])")
-
-
-# Words that open the first part of an address below the commune (hamlet, residential group),
-# spelled as printed; only where a part of the address starts, and "tổ" only before its number
-# or "dân phố", so a name such as "Tô" is never touched.
-_HAMLET_WORDS = {"to dan pho": "tổ dân phố", "khu pho": "khu phố", "thon": "thôn", "xom": "xóm", "ap": "ấp",
-                 "khoi": "khối", "buon": "buôn", "lang": "làng", "to": "tổ"}
-_HAMLET_WORD = re.compile(r"(?:^|,\s*)(" + "|".join(
-    r"\s*".join(w.split()) for w in sorted(_HAMLET_WORDS, key=len, reverse=True)) + r")(?=\s+\S)")
-
-
-# "Ấp Cầu Hà. xã Khánh Bình": a dot before a unit word is OCR's reading of the comma.
-_PART_DOT = re.compile(r"(?<=[^\W\d_])\s*\.\s+(?=(?:xã|phường|thị trấn|huyện|quận|thị xã|thành phố|tỉnh)\s)")
-
-
-def _fix_first_hamlet_word(text: str) -> tuple[str, bool]:
-    """An address's first word one letter from a hamlet word of the same length, before a name or
-    number ("Xám An Hạ" -> "Xóm An Hạ"): only a hamlet word opens an address there."""
-    m = re.match(r"(\S{3,5})(\s+)(?=[^\W_])", text)
-    if m is None or not m.group(1)[:1].isupper():
-        return text, False
-    word = m.group(1)
-    folded = fold(word, keep_length=True).lower()
-    if folded in _HAMLET_WORDS:
-        return text, False
-    close = [w for w in _HAMLET_WORDS if " " not in w and len(w) == len(folded)
-             and sum(a != b for a, b in zip(w, folded, strict=True)) == 1]
-    if len(close) != 1:
-        return text, False
-    canonical = _HAMLET_WORDS[close[0]]
-    return canonical[:1].upper() + canonical[1:] + text[len(word):], True
-
-
-def _fix_unit_words(text: str) -> tuple[str, bool]:
-    """Diacritics of the unit words themselves ("tình Thái Bình" -> "tỉnh Thái Bình", "Tố 8" ->
-    "Tổ 8"), case kept."""
-    folded = fold(text, keep_length=True)
-    out = list(text)
-    changed = False
-    matches = list(_UNIT_WORD.finditer(folded))
-    for m in _HAMLET_WORD.finditer(folded.lower()):
-        key = " ".join(m.group(1).split())
-        if key == "to" and not re.match(r"\s+\d", folded[m.end(1):]):
-            continue
-        matches.append(m)
-    for m in matches:
-        key = " ".join(m.group(1).lower().split())
-        canonical = _UNIT_WORDS.get(key) or _HAMLET_WORDS.get(key)
-        printed = text[m.start(1):m.end(1)]
-        if canonical is None or len(canonical) != len(printed) or printed.lower() == canonical:
-            continue
-        if printed[:1].isupper():
-            canonical = canonical[:1].upper() + canonical[1:]
-        out[m.start(1):m.end(1)] = list(canonical)
-        changed = True
-    return "".join(out), changed
-
-
 def _card_place(raw: str) -> Normalized | None:
-    """An address or place as printed; label residue and stray marks dropped, unit names
-    checked against the gazetteer (OCR diacritic errors repaired)."""
+    """An address or place as printed; label residue and stray marks dropped, then repaired
+    (:func:`digitize.fields.address_repair.repair_address`)."""
     text = _strip_card_residue(raw)
     if not text or is_empty_marker(text) or len(re.findall(r"[^\W\d_]", text)) < 2:
         return None
-    reasons: list[str] = []
-    m = _ADDRESS_START.search(fold(text, keep_length=True).lower())
-    if m is not None and 0 < m.start() <= 30 and "," not in text[:m.start()]:
-        prefix = text[:m.start()]
-        if _vietnamese_share(prefix) < 0.6 or re.search(r"[^\w\s]", prefix):
-            text = text[m.start():].strip()
-            reasons.append("text before the address dropped (what is left of a garbled label)")
-    text, fixed = _fix_unit_words(text)
-    if fixed:
-        reasons.append("unit words (xã, huyện, tỉnh...) spelled with their diacritics")
-    separated = _PART_DOT.sub(", ", text)
-    if separated != text:
-        text = separated
-        reasons.append("a dot read between address parts written as the comma printed")
-    text, hamlet = _fix_first_hamlet_word(text)
-    if hamlet:
-        reasons.append("the address's first word is the hamlet word one letter away")
-    corrected, unit_reasons, score = _correct_units(text)
-    if reasons:
-        score = min(score, 0.9)
-    if not _ends_with_province(corrected):
-        # Card addresses end with their province; anything else is cut short or mixed with
-        # another row (a tilted photo puts two addresses in one row).
-        reasons.append("address does not end with a province name")
-        score = min(score, 0.6)
-    return Normalized(corrected, reasons + unit_reasons, score)
-
-
-def _ends_with_province(address: str) -> bool:
-    from digitize.fields.admin import correct_unit_name
-    from digitize.fields.idnumbers import CCCD_PROVINCES
-    last = address.rsplit(",", 1)[-1].strip(" .")
-    m = _UNIT_PREFIX.match(fold(last))
-    name = last[m.end():].strip() if m else last
-    if not name:
-        return False
-    key = fold(name).replace("-", " ")
-    key = " ".join(key.split())
-    if any(key.endswith(" ".join(fold(p).replace("-", " ").split())) for p in CCCD_PROVINCES.values()):
-        return True
-    return correct_unit_name(name, "province").score >= 0.75
-
-
-def _vietnamese_share(text: str) -> float:
-    """Share of the words of ``text`` that are Vietnamese syllables."""
-    from digitize.fields.vietnamese import is_valid_syllable
-
-    words = re.findall(r"[^\W\d_]+", text)
-    return sum(is_valid_syllable(w) for w in words) / len(words) if words else 0.0
+    return Normalized(*repair_address(text))
 
 
 def _card_name(raw: str) -> Normalized | None:
