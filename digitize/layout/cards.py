@@ -54,6 +54,7 @@ from digitize.fields.normalize import clean_text, normalize_digits
 from digitize.fields.text import fold
 from digitize.layout.candidate import Candidate, ExtractContext, check, extractor
 from digitize.layout.reading import Span, TextStream, group_rows
+from digitize.layout.regions import decode_region, span_region
 from digitize.layout.template import Template, reading_order
 from digitize.model import FieldStatus, Line, nfc
 
@@ -351,8 +352,6 @@ def reread_mrz(cand: Candidate, readings: list[list[str]]) -> bool:
 
 def _decode_card_qr(ctx: ExtractContext) -> tuple[str, list[float]] | None:
     """The first QR payload on the card image and its box on the ORIGINAL image."""
-    from digitize.layout.gcn import decode_region
-
     image = ctx.page.image if ctx.page.image is not None else ctx.page.color_image
     if image is None:
         return None
@@ -361,7 +360,7 @@ def _decode_card_qr(ctx: ExtractContext) -> tuple[str, list[float]] | None:
     if max(h, w) > 1600:  # a card on a large scan: the whole image is shrunk before decoding
         regions += [(w // 2, 0, w, h // 2), (0, 0, w // 2, h // 2), (0, h // 2, w // 2, h), (w // 2, h // 2, w, h)]
     for region in regions:
-        found = decode_region(ctx, region)
+        found = decode_region(ctx.page, region)
         if found:
             return found[0]
     return None
@@ -477,8 +476,6 @@ def _check_mrz(cands: dict[str, Candidate], ctx: ExtractContext, fill: set[str])
         return
     box = None
     if cand.span is not None:
-        from digitize.layout.extract import span_region
-
         box, _ = span_region(ctx.page, ctx.stream, cand.span)
     values = {"so_dinh_danh": card.id_number, "ngay_sinh": card.birth_date, "gioi_tinh": card.sex,
               "ngay_het_han": card.expiry}

@@ -32,6 +32,7 @@ from digitize.layout import gcn as _gcn  # noqa: F401  (registers extractors and
 from digitize.layout import serial as _serial  # noqa: F401  (registers an extractor)
 from digitize.layout.candidate import CHECKS, EXTRACTORS, Candidate, ExtractContext
 from digitize.layout.reading import Span, TextStream, piece_polygon
+from digitize.layout.regions import damaged_share, span_region
 from digitize.layout.template import FieldSpec, Template, build_stream, locate
 from digitize.layout.values import Normalized, normalize
 from digitize.model import Field, FieldStatus, Line, Page
@@ -304,40 +305,6 @@ def second_reading(ctx: ExtractContext, candidates: list[Candidate], backend: Oc
 
 
 # -- 4. fields ----------------------------------------------------------------------------------
-
-def span_region(page: Page, stream: TextStream, span: Span) -> tuple[list[float] | None, list[tuple[float, float]]]:
-    """Box [x0, y0, x1, y1] and quad of a span on the ORIGINAL image."""
-    points: list[tuple[float, float]] = []
-    for li, a, b in span.pieces:
-        points.extend(piece_polygon(stream.lines[li], a, b))
-    if not points:
-        return None, []
-    original = page.to_original(points) if page.transforms else points
-    arr = np.asarray(original, dtype=float)
-    x0, y0 = arr.min(axis=0)
-    x1, y1 = arr.max(axis=0)
-    box = [float(x0), float(y0), float(x1), float(y1)]
-    if len(span.pieces) == 1:
-        return box, list(original)
-    return box, [(box[0], box[1]), (box[2], box[1]), (box[2], box[3]), (box[0], box[3])]
-
-
-def damaged_share(page: Page, stream: TextStream, span: Span) -> float:
-    """Share of a span's region (processed page coordinates) lying on missing paper."""
-    mask = page.damage_mask
-    if mask is None or not span.pieces:
-        return 0.0
-    import cv2
-
-    region = np.zeros(mask.shape[:2], np.uint8)
-    for li, a, b in span.pieces:
-        poly = np.asarray(piece_polygon(stream.lines[li], a, b), np.int32)
-        cv2.fillPoly(region, [poly], 255)
-    area = int(np.count_nonzero(region))
-    if area == 0:
-        return 0.0
-    return float(np.count_nonzero((region > 0) & (mask > 0))) / area
-
 
 def _flatten(path: str, value: Any) -> list[tuple[str, Any]]:
     """List values (land uses, assets) become several flat paths."""

@@ -17,11 +17,12 @@ from dataclasses import dataclass
 
 from digitize.fields import idnumbers, landuse, validate
 from digitize.fields.admin import convert_address
+from digitize.fields.dateline import DATE_LINE as _DATE_LINE
 from digitize.fields.normalize import clean_text
 from digitize.fields.text import fold
 from digitize.layout.candidate import Candidate, ExtractContext, check, extractor
-from digitize.layout.dateline import DATE_LINE as _DATE_LINE
 from digitize.layout.reading import Span, TextStream, piece_polygon
+from digitize.layout.regions import decode_region, qr_region_box
 from digitize.layout.values import normalize
 
 # -- persons --------------------------------------------------------------------------------
@@ -625,35 +626,6 @@ def _area_reading_that_adds_up(total: Candidate, parts: list[object]) -> None:
             return
 
 
-def qr_region_box(ctx: ExtractContext, fraction_x: float, fraction_y: float,
-                  corner: str = "top_right") -> tuple[int, int, int, int] | None:
-    """A region of the processed page image, as (x0, y0, x1, y1)."""
-    image = ctx.page.color_image if ctx.page.color_image is not None else ctx.page.image
-    if image is None:
-        return None
-    h, w = image.shape[:2]
-    if corner == "top_right":
-        return int(w * (1 - fraction_x)), 0, w, int(h * fraction_y)
-    return 0, 0, w, h
-
-
-def decode_region(ctx: ExtractContext, region: tuple[int, int, int, int]) -> list[tuple[str, list[float]]]:
-    """QR payloads decoded in a region, with their boxes on the ORIGINAL image."""
-    from digitize.fields.qr import decode_qr
-
-    image = ctx.page.image if ctx.page.image is not None else ctx.page.color_image
-    if image is None:
-        return []
-    x0, y0, x1, y1 = region
-    found = []
-    for code in decode_qr(image[y0:y1, x0:x1]):
-        points = [(float(x + x0), float(y + y0)) for x, y in code.corners]
-        original = ctx.page.to_original(points) if ctx.page.transforms else points
-        xs, ys = [p[0] for p in original], [p[1] for p in original]
-        found.append((code.text, [min(xs), min(ys), max(xs), max(ys)]))
-    return found
-
-
 @check("gcn_qr")
 def gcn_qr(cands: dict[str, Candidate], ctx: ExtractContext) -> None:
     """The 2024 certificate's QR (top right) against the printed code and serial.
@@ -663,10 +635,10 @@ def gcn_qr(cands: dict[str, Candidate], ctx: ExtractContext) -> None:
     """
     from digitize.fields.qr import parse_gcn_qr
 
-    region = qr_region_box(ctx, 0.35, 0.25)
+    region = qr_region_box(ctx.page, 0.35, 0.25)
     if region is None:
         return
-    decoded = decode_region(ctx, region)
+    decoded = decode_region(ctx.page, region)
     if not decoded:
         return
     payload, box = decoded[0]

@@ -14,6 +14,7 @@ from typing import Any
 
 from digitize.fields import landuse
 from digitize.fields.address_repair import repair_address
+from digitize.fields.dateline import read_date_line
 from digitize.fields.domain_words import correct_domain_words, correct_land_use_name, repair_land_use_code
 from digitize.fields.idnumbers import normalize_id_number, normalize_sex
 from digitize.fields.normalize import (
@@ -517,6 +518,24 @@ def _nationality(raw: str) -> Normalized | None:
     return Normalized(text, ["nationality other than Việt Nam: check it"], 0.7)
 
 
+# A date on dotted leaders (handwritten) supports its value less than a printed one.
+HANDWRITTEN_DATE_SCORE = 0.8
+
+
+def _date_line(raw: str) -> Normalized | None:
+    """Normaliser for the date part: the ISO date when day and month read cleanly; a date on
+    dotted leaders is weaker evidence (handwriting)."""
+    reading = read_date_line(clean_text(raw))
+    if reading is None:
+        # A reader that lost the words ("14/03/2016", "ngày 14 tháng 3 năm 2016" spelt oddly)
+        # still gives a date the general date normaliser reads.
+        plain = normalize_date(raw)
+        return None if plain is None else Normalized(plain)
+    if reading.iso is None:
+        return None
+    return Normalized(reading.iso, list(reading.reasons), HANDWRITTEN_DATE_SCORE if reading.dotted else 1.0)
+
+
 NORMALIZERS: dict[str, Callable[[str], Normalized | None]] = {
     "text": _note_text,
     "place": _place,
@@ -543,6 +562,7 @@ NORMALIZERS: dict[str, Callable[[str], Normalized | None]] = {
     "expiry": _expiry,
     "card_sex": _card_sex,
     "nationality": _nationality,
+    "date_line": _date_line,
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from digitize.config import Settings
-from digitize.layout.dateline import read_date_line
+from digitize.fields.dateline import read_date_line
 from digitize.layout.extract import extract_fields
 from digitize.layout.template import template_for
 from digitize.model import FieldStatus, Line, Page, SourceInfo
