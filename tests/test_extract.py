@@ -215,8 +215,8 @@ def test_a_parcel_table_is_read_when_ocr_garbles_the_parcel_header() -> None:
 
 
 def test_the_parcel_area_reading_the_land_uses_add_up_to_is_kept() -> None:
+    from digitize.doctypes.gcn_checks import _area_reading_that_adds_up
     from digitize.layout.candidate import Candidate
-    from digitize.layout.gcn import _area_reading_that_adds_up
 
     total = Candidate(path="thua_dat[0].dien_tich", value=146.5, raw="446,5 m²", span=None, kind="digits",
                       alternatives=[446.5])
@@ -258,8 +258,8 @@ def test_a_chip_card_front_with_a_garbled_title_classifies_by_its_labels() -> No
 
 
 def test_place_of_issue_checked_against_the_authority() -> None:
+    from digitize.doctypes.gcn_checks import _place_of_issue_against_authority
     from digitize.layout.candidate import Candidate
-    from digitize.layout.gcn import _place_of_issue_against_authority
 
     def cands(place: str) -> dict[str, Candidate]:
         return {"noi_cap": Candidate(path="noi_cap", value=place, raw=place, span=None),

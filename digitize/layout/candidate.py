@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from digitize.config import Settings
+from digitize.fields.normalize import clean_text
 from digitize.layout.reading import Span, TextStream
 from digitize.layout.template import Template
+from digitize.layout.values import normalize
 from digitize.model import FieldStatus, Page
 
 
@@ -63,28 +65,16 @@ class ExtractContext:
     page_number: int = 0
 
 
+# What a document family provides (:mod:`digitize.doctypes`), by name, for templates to list:
+# an extractor finds candidates a label cannot; a check validates candidates across fields.
 Extractor = Callable[[ExtractContext], list[Candidate]]
 Check = Callable[[dict[str, Candidate], ExtractContext], None]
 
-EXTRACTORS: dict[str, Extractor] = {}
-CHECKS: dict[str, Check] = {}
-
-
-def extractor(name: str) -> Callable[[Extractor], Extractor]:
-    """Register a named extractor that templates can list under ``extractors``."""
-
-    def register(fn: Extractor) -> Extractor:
-        EXTRACTORS[name] = fn
-        return fn
-
-    return register
-
-
-def check(name: str) -> Callable[[Check], Check]:
-    """Register a named cross-field check that templates can list under ``checks``."""
-
-    def register(fn: Check) -> Check:
-        CHECKS[name] = fn
-        return fn
-
-    return register
+def span_candidate(ctx: ExtractContext, path: str, span: Span, normalizer: str, kind: str) -> Candidate | None:
+    """A candidate for ``path`` from a stream span, normalised by ``normalizer`` (None when it holds no value)."""
+    value = normalize(normalizer, span.text)
+    if value is None:
+        return None
+    return Candidate(path=path, value=value.value, raw=clean_text(span.text), span=span, kind=kind,
+                     normalizer=normalizer, char_confidences=ctx.stream.char_confidences(span),
+                     reasons=list(value.reasons), evidence=value.score)

@@ -24,16 +24,14 @@ import numpy as np
 
 from digitize.confidence import LOW_CONFIDENCE_REASON, features, field_confidence, review_reason
 from digitize.config import Settings
+from digitize.doctypes.card_fields import reread_mrz
+from digitize.doctypes.registry import CHECKS, EXTRACTORS, build_stream
 from digitize.fields.normalize import clean_text, is_empty_marker
 from digitize.fields.text import fold
-from digitize.layout import cards as _cards  # noqa: F401  (registers extractors)
-from digitize.layout import dateline as _dateline  # noqa: F401  (registers an extractor and a normaliser)
-from digitize.layout import gcn as _gcn  # noqa: F401  (registers extractors and checks)
-from digitize.layout import serial as _serial  # noqa: F401  (registers an extractor)
-from digitize.layout.candidate import CHECKS, EXTRACTORS, Candidate, ExtractContext
+from digitize.layout.candidate import Candidate, ExtractContext
 from digitize.layout.reading import Span, TextStream, piece_polygon
 from digitize.layout.regions import damaged_share, span_region
-from digitize.layout.template import FieldSpec, Template, build_stream, locate
+from digitize.layout.template import FieldSpec, Template, locate
 from digitize.layout.values import Normalized, normalize
 from digitize.model import Field, FieldStatus, Line, Page
 from digitize.ocr.base import OcrBackend
@@ -210,8 +208,6 @@ def _read_groups(backend: OcrBackend, page: Page, groups: list[list[Line]], kind
 def _second_mrz_reading(ctx: ExtractContext, cand: Candidate, backend: OcrBackend) -> None:
     """An MRZ the first reader got wrong, read again by the digit reader (PP-OCR reads the
     OCR-B capitals, digits and '<' of the MRZ well), row by row."""
-    from digitize.layout.cards import reread_mrz
-
     groups = [[ctx.stream.lines[i] for i in g] for g in cand.line_groups or []]
     rows = _read_groups(backend, ctx.page, groups, "digits")
     if all(row is not None for row in rows):

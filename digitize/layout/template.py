@@ -95,26 +95,8 @@ def all_templates() -> dict[str, Template]:
 
 # A template may name its reading order (``reading_order = "..."``): how its page's lines
 # become the text stream.  Cards, for instance, keep the photo column's text out of the
-# rows of the fields column.  Unnamed or unknown: rows top to bottom across the page.
+# rows of the fields column.  The families provide them (:func:`digitize.doctypes.registry.build_stream`).
 StreamBuilder = Callable[[list[Line], Template], TextStream]
-READING_ORDERS: dict[str, StreamBuilder] = {}
-
-
-def reading_order(name: str) -> Callable[[StreamBuilder], StreamBuilder]:
-    """Register a named reading order that templates can select with ``reading_order``."""
-
-    def register(fn: StreamBuilder) -> StreamBuilder:
-        READING_ORDERS[name] = fn
-        return fn
-
-    return register
-
-
-def build_stream(lines: list[Line], template: Template | None) -> TextStream:
-    """The text stream of ``lines`` in the reading order ``template`` asks for."""
-    name = template.meta.get("reading_order") if template is not None else None
-    builder = READING_ORDERS.get(name) if isinstance(name, str) else None
-    return builder(lines, template) if builder is not None and template is not None else TextStream.from_lines(lines)
 
 
 def template_for(doc_type: str) -> Template | None:

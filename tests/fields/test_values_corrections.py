@@ -41,7 +41,7 @@ def test_the_place_in_an_authority_is_checked_against_the_gazetteer() -> None:
 
 
 def test_a_signature_title_read_into_the_authority_row_is_cut() -> None:
-    from digitize.layout.gcn import _without_signature_title
+    from digitize.doctypes.gcn_people import _without_signature_title
 
     assert _without_signature_title("ỦY BAN NHÂN DÂN HUYỆN Ý YÊN _KT. CHỦ TỊCH `") == "ỦY BAN NHÂN DÂN HUYỆN Ý YÊN"
     assert _without_signature_title("SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG Ị “KT. GIÁM ĐỐC") == "SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG"

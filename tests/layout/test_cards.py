@@ -15,9 +15,9 @@ import numpy as np
 import pytest
 
 from digitize.config import Settings
+from digitize.doctypes.card_checks import renewal_expiry
 from digitize.fields.mrz import check_digit, parse_mrz
 from digitize.fields.mrz_repair import NO_EXPIRY, read_mrz
-from digitize.layout.cards import renewal_expiry
 from digitize.layout.classify import classify_text
 from digitize.layout.extract import extract_fields
 from digitize.layout.reading import TextStream
@@ -399,8 +399,8 @@ def test_mrz_expiry_misread_twice_is_repaired_by_the_renewal_rule() -> None:
 
 
 def test_an_mrz_failing_its_checks_takes_the_second_readers_rows_that_check_out() -> None:
+    from digitize.doctypes.card_fields import reread_mrz
     from digitize.layout.candidate import Candidate
-    from digitize.layout.cards import reread_mrz
 
     truth = ("IDVNM0848570707035084857070<<1", "8404073M2404071VNM<<<<<<<<<<<6", "NGUYEN<<DUY<PHONG<<<<<<<<<<<<<")
     first = ("IDVNM0848570707035084857070<<1", "8404073M2404071VNM<<<<<<<<<<<8", truth[2])  # composite misread
@@ -415,8 +415,8 @@ def test_an_mrz_failing_its_checks_takes_the_second_readers_rows_that_check_out(
 
 
 def test_an_mrz_name_row_with_unknown_words_goes_to_review() -> None:
+    from digitize.doctypes.card_fields import set_mrz_reading
     from digitize.layout.candidate import Candidate
-    from digitize.layout.cards import set_mrz_reading
 
     card = read_mrz("IDVNM1492866015004149286601<<9", "4910154F<<<<<<<VNM<<<<<<<<<<<8",
                     "NGUYEN<<DIEU<HOOOA<<<<<<<<<<<<")

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from digitize.confidence import HANDWRITING_CHAR_CONFIDENCE
 from digitize.fields.dateline import DATE_LINE, DATE_LINE_NO_YEAR, read_date_line, read_year
 from digitize.fields.normalize import clean_text
-from digitize.layout.candidate import Candidate, ExtractContext, extractor
+from digitize.layout.candidate import Candidate, ExtractContext
 from digitize.layout.reading import TextStream
 from digitize.layout.values import normalize
 
@@ -63,7 +63,6 @@ def _looks_handwritten(ctx: ExtractContext, line: DateLine) -> bool:
     return bool(confs) and sum(confs) / len(confs) < HANDWRITING_CHAR_CONFIDENCE
 
 
-@extractor("date_line")
 def date_line(ctx: ExtractContext) -> list[Candidate]:
     """``ngay_cap`` and ``noi_cap`` from the place/date line, recognised by its shape."""
     stream = ctx.stream

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from digitize.fields.normalize import clean_text
-from digitize.layout.candidate import Candidate, ExtractContext, extractor
+from digitize.layout.candidate import Candidate, ExtractContext
 from digitize.layout.template import locate
 from digitize.layout.values import normalize
 
@@ -43,7 +43,6 @@ def _in_bottom_left(ctx: ExtractContext, line_index: int, extent: tuple[float, f
     return ((x0 + x1) / 2 - ex0) / width < BOTTOM_LEFT_MAX_X and ((y0 + y1) / 2 - ey0) / height > BOTTOM_LEFT_MIN_Y
 
 
-@extractor("serial_by_shape")
 def serial_by_shape(ctx: ExtractContext) -> list[Candidate]:
     """``so_phat_hanh`` by its 2 + 8 shape anywhere, bottom left first, when its pattern finds nothing."""
     spec = next((f for f in ctx.template.fields if f.path == "so_phat_hanh"), None)
