@@ -27,7 +27,7 @@ def gcn_checks(cands: dict[str, Candidate], ctx: ExtractContext) -> None:
     issued = cands.get("ngay_cap")
     if issued is not None and issued.value is not None:
         _apply(issued, validate.check_issue_date(issued.value))
-    _place_of_issue_against_authority(cands)
+    place_of_issue_against_authority(cands)
     registry = cands.get("so_vao_so")
     if registry is not None and registry.value is not None:
         _apply(registry, validate.check_registry_number(registry.value))
@@ -38,7 +38,7 @@ def gcn_checks(cands: dict[str, Candidate], ctx: ExtractContext) -> None:
             continue
         parts = [u.get("dien_tich") for u in uses.value if isinstance(u, dict)]
         if total is not None and parts and all(p is not None for p in parts):
-            _area_reading_that_adds_up(total, parts)
+            area_reading_that_adds_up(total, parts)
         if total is not None and len(parts) > 1 and all(p is not None for p in parts):
             result = validate.check_area_sum(total.value, parts)
             _apply(total, result)
@@ -64,7 +64,7 @@ def gcn_checks(cands: dict[str, Candidate], ctx: ExtractContext) -> None:
             _apply(cand, validate.check_cmnd(cand.value))
 
 
-def _place_of_issue_against_authority(cands: dict[str, Candidate]) -> None:
+def place_of_issue_against_authority(cands: dict[str, Candidate]) -> None:
     """The date line's place is, on district-issued certificates, the place the authority names
     ("ỦY BAN NHÂN DÂN HUYỆN AN LÃO" above "An Lão, ngày ..."): agreement confirms it, and a
     place missing from the gazetteer within two letters of it is that place."""
@@ -92,7 +92,7 @@ def _place_of_issue_against_authority(cands: dict[str, Candidate]) -> None:
         place.reasons.append("place not in the gazetteer: the one the issuing authority names")
 
 
-def _area_reading_that_adds_up(total: Candidate, parts: list[object]) -> None:
+def area_reading_that_adds_up(total: Candidate, parts: list[object]) -> None:
     """Of the two readers' parcel areas, the one the land-use areas add up to."""
     if total.value is None or not total.alternatives:
         return

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from digitize.fields.admin import convert_address
-from digitize.fields.dateline import DATE_LINE as _DATE_LINE
+from digitize.fields.dateline import DATE_LINE
 from digitize.fields.normalize import clean_text
 from digitize.fields.text import fold
 from digitize.layout.candidate import Candidate, ExtractContext, span_candidate
@@ -229,7 +229,7 @@ _TITLE_WORD = re.compile(r"^[\W_]*(?:kt|tm|tl|tuq|q)[\W_]*$|^[\W_]*(?:kt|tm|tl|t
 _TITLE_PAIRS = (("chu", "tich"), ("giam", "doc"))
 
 
-def _without_signature_title(raw: str) -> str:
+def without_signature_title(raw: str) -> str:
     """The authority without a signer's title read into the same row ('... HUYỆN Ý YÊN KT. CHỦ TỊCH').
 
     No authority name contains 'CHỦ TỊCH', 'GIÁM ĐỐC' or a 'KT.'/'TM.' mark after its first
@@ -258,7 +258,7 @@ def _without_signature_title(raw: str) -> str:
 def authority(ctx: ExtractContext) -> list[Candidate]:
     """The authority's name: the upper-case rows under the place/date line, TM./KT. prefixes dropped."""
     stream = ctx.stream
-    m = _DATE_LINE.search(stream.folded)
+    m = DATE_LINE.search(stream.folded)
     date_lines = {li for li, _, _ in stream.span(m.start(), m.end()).pieces} if m else set()
     if date_lines:
         x0 = min(stream.lines[li].bbox()[0] for li in date_lines)
@@ -304,7 +304,7 @@ def authority(ctx: ExtractContext) -> list[Candidate]:
     span = stream.span(min(starts), max(ends))
     span = Span(span.start, span.end, raw,
                 [(i, offset, len(stream.lines[i].text)) for i, offset in parts])
-    raw = _without_signature_title(raw)
+    raw = without_signature_title(raw)
     value = normalize("authority", raw)
     if value is None:
         return []

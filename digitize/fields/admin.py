@@ -191,7 +191,8 @@ _EXTRA_PROVINCE_KEYS = {"thuathienhue": "thanhphohue", "tinhthuathienhue": "than
 
 
 @lru_cache(maxsize=1)
-def _gazetteer() -> _Gazetteer | None:
+def gazetteer() -> _Gazetteer | None:
+    """The administrative-unit gazetteer (loaded once), or None when its data is not installed."""
     d = _data_dir()
     if d is None:
         return None
@@ -281,7 +282,7 @@ def _build(leg: dict[str, Any], conv: dict[str, Any], new: dict[str, Any]) -> _G
 
 def gazetteer_available() -> bool:
     """Whether the vietnamadminunits data could be read (the converter needs it)."""
-    return _gazetteer() is not None
+    return gazetteer() is not None
 
 
 # --- matching ---------------------------------------------------------------------------------
@@ -388,7 +389,7 @@ def convert_address(text: str) -> AddressResult:
     the gazetteer's aliases.
     """
     printed = clean_text(text)
-    g = _gazetteer()
+    g = gazetteer()
     if not printed:
         return AddressResult(printed, flags=["empty"], reasons=["empty address"])
     if g is None:
@@ -576,7 +577,7 @@ def _district_code(g: _Gazetteer, pk: str, dk: str | None) -> str | None:
 @lru_cache(maxsize=1)
 def _all_names() -> dict[str, dict[str, list[str]]]:
     """Level -> folded key -> canonical short names (old and new units together)."""
-    g = _gazetteer()
+    g = gazetteer()
     out: dict[str, dict[str, list[str]]] = {"province": {}, "district": {}, "ward": {}}
     if g is None:
         return out
@@ -649,7 +650,7 @@ def correct_unit_within(text: str, level: str, province: str, district: str | No
     thousands: one letter away from exactly one of them ('Kuân Trường' in Nam Định) is that
     one.  Names of fewer than four letters, or near several units, are left as read."""
     t = clean_text(text)
-    g = _gazetteer()
+    g = gazetteer()
     if not t or g is None:
         return Correction(t, False, 0.0, ["gazetteer unavailable"] if t else ["empty text"])
     pks = g.province_index.get(_key(province), [])

@@ -133,7 +133,7 @@ WIDE_LEFT_NORMALIZERS = {"registry": 4.0, "serial": 2.0}
 DIGITS_WIDEN_LEFT = 2.0
 
 
-def _alt_value(candidate: Candidate, alt_text: str, skip_leading: bool = False) -> Normalized | None:
+def second_reader_value(candidate: Candidate, alt_text: str, skip_leading: bool = False) -> Normalized | None:
     """The second reader's value, from its reading of the value's own (slightly wide) crop.
 
     Digit normalisers ignore a stray neighbouring character; text values are aligned to
@@ -182,7 +182,7 @@ def _same_but_marks(a: Any, b: Any) -> bool:
     return fold(a, keep_case=True).upper() == fold(b, keep_case=True).upper()
 
 
-def _same_but_leading_zeros(first: Any, second: Any) -> bool:
+def same_but_leading_zeros(first: Any, second: Any) -> bool:
     """True when ``second`` is ``first`` without its first characters, zeros or prefix letters
     ('05483...' against '5483...', 'CS91991' against '91991'): what a digit reader whose crop
     started a little late gives."""
@@ -214,7 +214,7 @@ def _second_mrz_reading(ctx: ExtractContext, cand: Candidate, backend: OcrBacken
         reread_mrz(cand, [row for row in rows if row is not None])
 
 
-def _colour_ink_page(page: Page) -> Page | None:
+def colour_ink_page(page: Page) -> Page | None:
     """The page as the reviewer's colour copy shows it, darkest channel per pixel: red and blue
     ink stay dark (the OCR image's colour dropout fades red print, such as a CMND's number)."""
     colour = page.color_image
@@ -224,20 +224,20 @@ def _colour_ink_page(page: Page) -> Page | None:
     return page.model_copy(update={"image": np.dstack([darkest] * 3)})
 
 
-def _read_unread_digits_in_colour(ctx: ExtractContext, items: list[tuple[Candidate, list[Line]]],
+def read_unread_digits_in_colour(ctx: ExtractContext, items: list[tuple[Candidate, list[Line]]],
                                   backend: OcrBackend) -> None:
     """Digit values neither reader could read from the OCR image, read from the colour ink."""
     pending = [(cand, crops) for cand, crops in items if cand.value is None]
     if not pending:
         return
-    page = _colour_ink_page(ctx.page)
+    page = colour_ink_page(ctx.page)
     if page is None:
         return
     texts = _read_groups(backend, page, [crops for _, crops in pending], "digits")
     for (cand, _), parts in zip(pending, texts, strict=True):
         if parts is None:
             continue
-        alt = _alt_value(cand, " ".join(parts), skip_leading=True)
+        alt = second_reader_value(cand, " ".join(parts), skip_leading=True)
         if alt is not None:
             cand.value = alt.value
             cand.agree = False
@@ -268,7 +268,7 @@ def second_reading(ctx: ExtractContext, candidates: list[Candidate], backend: Oc
         for (cand, _), parts in zip(items, texts, strict=True):
             if parts is None:
                 continue
-            alt = _alt_value(cand, " ".join(parts))
+            alt = second_reader_value(cand, " ".join(parts))
             if alt is None:
                 continue
             if cand.value is None:
@@ -286,7 +286,7 @@ def second_reading(ctx: ExtractContext, candidates: list[Candidate], backend: Oc
                 cand.agree = False
                 cand.reasons.append(f"second reader ({kind}) reads a different value")
                 if kind == "digits" and (_same_but_marks(cand.value, alt.value)
-                                         or _same_but_leading_zeros(cand.value, alt.value)):
+                                         or same_but_leading_zeros(cand.value, alt.value)):
                     # The digit reader has no Vietnamese letters (Đ, Ư...), and it drops a
                     # leading zero at the edge of its crop: where the two readings differ
                     # only there, the first reader's reading stands (for review all the same).
@@ -297,7 +297,7 @@ def second_reading(ctx: ExtractContext, candidates: list[Candidate], backend: Oc
                     cand.value = alt.value
                 else:
                     cand.alternatives.append(alt.value)
-    _read_unread_digits_in_colour(ctx, batches["digits"], backend)
+    read_unread_digits_in_colour(ctx, batches["digits"], backend)
 
 
 # -- 4. fields ----------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ def test_province_table():
 def test_province_table_matches_gso_codes():
     from digitize.fields import admin
 
-    g = admin._gazetteer()
+    g = admin.gazetteer()
     if g is None:
         pytest.skip("gazetteer missing")
     gso = {"0" + p["provinceCode"] for p in g.provinces.values()}

@@ -1,32 +1,32 @@
-"""Value corrections of the layout normalisers: each one changes only what the form fixes."""
+"""The normalisers by name (layout/values.py): each correction changes only what the form fixes."""
 
-from digitize.layout.values import _card_place, _registry
+from digitize.layout.values import normalize
 
 
 def test_hamlet_words_get_their_diacritics_only_where_an_address_part_starts() -> None:
-    fixed = _card_place("Tố 8, khu 2, phường Minh Đức, thị xã Mỹ Hào, tỉnh Hưng Yên")
+    fixed = normalize("card_place", "Tố 8, khu 2, phường Minh Đức, thị xã Mỹ Hào, tỉnh Hưng Yên")
     assert fixed is not None and fixed.value.startswith("Tổ 8, khu 2")
-    fixed = _card_place("Xom 6, xã Văn Hoàng, huyện Phú Xuyên, thành phố Hà Nội")
+    fixed = normalize("card_place", "Xom 6, xã Văn Hoàng, huyện Phú Xuyên, thành phố Hà Nội")
     assert fixed is not None and fixed.value.startswith("Xóm 6")
     # "Tô" as a street or person name is not the word "tổ"
-    kept = _card_place("Số 12 đường Tô Hiến Thành, phường 3, quận 10, thành phố Hồ Chí Minh")
+    kept = normalize("card_place", "Số 12 đường Tô Hiến Thành, phường 3, quận 10, thành phố Hồ Chí Minh")
     assert kept is not None and "Tô Hiến Thành" in kept.value
 
 
 def test_old_book_numbers_keep_their_fixed_letters() -> None:
-    fixed = _registry("6338.QSDD/106/QD-UB")
+    fixed = normalize("registry", "6338.QSDD/106/QD-UB")
     assert fixed is not None and fixed.value == "6338QSDĐ/106/QĐ-UB"
     assert any("QSDĐ" in r for r in fixed.reasons)
-    printed = _registry("03451 QSDĐ/1094/QĐ-UB")
+    printed = normalize("registry", "03451 QSDĐ/1094/QĐ-UB")
     assert printed is not None and printed.value == "03451QSDĐ/1094/QĐ-UB"
-    assert _registry("CS 05494") is not None and _registry("CS 05494").value == "CS05494"  # type: ignore[union-attr]
+    assert normalize("registry", "CS 05494") is not None and normalize("registry", "CS 05494").value == "CS05494"  # type: ignore[union-attr]
 
 
 def test_a_dash_inside_a_unit_name_is_kept() -> None:
-    value = _card_place("Khu phố An Đồng, phường Văn Hải, thành phố Phan Rang - Tháp Chàm, tỉnh Ninh Thuận")
+    value = normalize("card_place", "Khu phố An Đồng, phường Văn Hải, thành phố Phan Rang - Tháp Chàm, tỉnh Ninh Thuận")
     assert value is not None and "Phan Rang - Tháp Chàm" in str(value.value)
     # a dash at either end is a stray mark, not part of the address
-    edged = _card_place("- Thôn 5, xã Thượng Sơn, huyện Vị Xuyên, tỉnh Hà Giang -")
+    edged = normalize("card_place", "- Thôn 5, xã Thượng Sơn, huyện Vị Xuyên, tỉnh Hà Giang -")
     assert edged is not None and str(edged.value) == "Thôn 5, xã Thượng Sơn, huyện Vị Xuyên, tỉnh Hà Giang"
 
 
@@ -40,36 +40,8 @@ def test_the_place_in_an_authority_is_checked_against_the_gazetteer() -> None:
     assert unknown is not None and unknown.value == "ỦY BAN NHÂN DÂN HUYỆN XYZQW"
 
 
-def test_a_signature_title_read_into_the_authority_row_is_cut() -> None:
-    from digitize.doctypes.gcn_people import _without_signature_title
-
-    assert _without_signature_title("ỦY BAN NHÂN DÂN HUYỆN Ý YÊN _KT. CHỦ TỊCH `") == "ỦY BAN NHÂN DÂN HUYỆN Ý YÊN"
-    assert _without_signature_title("SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG Ị “KT. GIÁM ĐỐC") == "SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG"
-    assert _without_signature_title("ỦY BAN NHÂN DÂN HUYỆN PHÚ XUYÊN CHỦ“TỊCH") == "ỦY BAN NHÂN DÂN HUYỆN PHÚ XUYÊN"
-    assert _without_signature_title("ỦY BAN NHÂN DÂN HUYỆN CHƯ SÊ PHÓ CHỦ TỊCH") == "ỦY BAN NHÂN DÂN HUYỆN CHƯ SÊ"
-    # names that only look like a title stay whole
-    assert _without_signature_title("ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI") == "ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI"
-    assert _without_signature_title("ỦY BAN NHÂN DÂN HUYỆN A LƯỚI") == "ỦY BAN NHÂN DÂN HUYỆN A LƯỚI"
-
-
-def test_a_leading_zero_the_digit_reader_dropped_is_not_taken() -> None:
-    from digitize.layout.extract import _same_but_leading_zeros
-
-    assert _same_but_leading_zeros("05483QSDĐ/550/QĐ-UB", "5483QSDĐ/550/QĐ-UB")
-    assert not _same_but_leading_zeros("5483", "05483")
-    assert not _same_but_leading_zeros("05483", "05488")
-
-
-def test_a_registry_prefix_the_digit_reader_dropped_is_not_taken() -> None:
-    from digitize.layout.extract import _same_but_leading_zeros
-
-    assert _same_but_leading_zeros("CS91991", "91991")
-    assert not _same_but_leading_zeros("CS91991", "191991")
-    assert not _same_but_leading_zeros("7264.QS", "4QSDĐ/2630/QĐ-UB")
-
-
 def test_old_book_numbers_with_dotted_or_doubled_letters() -> None:
-    value = _registry("04642 .Q.SDĐ/1459/QĐÐ-UB")
+    value = normalize("registry", "04642 .Q.SDĐ/1459/QĐÐ-UB")
     assert value is not None and value.value == "04642QSDĐ/1459/QĐ-UB"
 
 
@@ -107,7 +79,7 @@ def test_units_one_letter_off_are_checked_within_their_province() -> None:
         import pytest
 
         pytest.skip("vietnamadminunits data not installed")
-    fixed = _card_place("Ấp Ninh Đồng, xã Xuân Trường, huyện Kuân Trường, tỉnh Nam Định")
+    fixed = normalize("card_place", "Ấp Ninh Đồng, xã Xuân Trường, huyện Kuân Trường, tỉnh Nam Định")
     assert fixed is not None and fixed.value == "Ấp Ninh Đồng, xã Xuân Trường, huyện Xuân Trường, tỉnh Nam Định"
     assert correct_unit_within("Kuân Trường", "district", "Nam Định").value == "Xuân Trường"
     # the same slip in another province, where no district is that close, is left as read
@@ -116,9 +88,9 @@ def test_units_one_letter_off_are_checked_within_their_province() -> None:
 
 
 def test_an_address_opening_one_letter_from_a_hamlet_word() -> None:
-    fixed = _card_place("Xám An Hạ, xã Ngọc Sơn, thành phố Hải Dương, tỉnh Hải Dương")
+    fixed = normalize("card_place", "Xám An Hạ, xã Ngọc Sơn, thành phố Hải Dương, tỉnh Hải Dương")
     assert fixed is not None and str(fixed.value).startswith("Xóm An Hạ,")
-    kept = _card_place("Lạc Thái, xã Nghi Phương, huyện Nghi Lộc, tỉnh Nghệ An")
+    kept = normalize("card_place", "Lạc Thái, xã Nghi Phương, huyện Nghi Lộc, tỉnh Nghệ An")
     assert kept is not None and str(kept.value).startswith("Lạc Thái,")
 
 
@@ -143,9 +115,9 @@ def test_a_name_in_mixed_case_and_a_dot_between_address_parts() -> None:
 
     name = normalize("name", "PHAN Minh OANH")
     assert name is not None and name.value == "PHAN MINH OANH"
-    address = _card_place("Ấp Cầu Hà. xã Khánh Bình Tây Bắc, huyện Trần Văn Thời, tỉnh Cà Mau")
+    address = normalize("card_place", "Ấp Cầu Hà. xã Khánh Bình Tây Bắc, huyện Trần Văn Thời, tỉnh Cà Mau")
     assert address is not None and str(address.value).startswith("Ấp Cầu Hà, xã Khánh Bình Tây Bắc,")
-    street = _card_place("Số 3. đường Lê Lợi, phường Yên Đổ, thành phố Pleiku, tỉnh Gia Lai")
+    street = normalize("card_place", "Số 3. đường Lê Lợi, phường Yên Đổ, thành phố Pleiku, tỉnh Gia Lai")
     assert street is not None and str(street.value).startswith("Số 3. đường")  # not before a unit word
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from digitize.config import Settings
-from digitize.layout.classify import classify_text
 from digitize.layout.extract import extract_fields
 from digitize.layout.reading import TextStream, group_rows
 from digitize.layout.template import template_for
@@ -122,21 +121,6 @@ def test_low_character_confidence_needs_review() -> None:
     assert sure["thua_dat[0].so_thua"].confidence > fields["thua_dat[0].so_thua"].confidence
 
 
-def test_classify_generations() -> None:
-    g2009 = TextStream.from_lines([_line("II. Thửa đất, nhà ở và tài sản khác gắn liền với đất", 0, 0),
-                                   _line("a) Thửa đất số: 1, tờ bản đồ số: 2", 0, 50),
-                                   _line("g) Nguồn gốc sử dụng: Công nhận", 0, 100)])
-    result = classify_text(g2009.folded)
-    assert result.doc_type == DocType.GCN_2009_2014 and result.page_role == "trang_2"
-    g2024 = TextStream.from_lines([
-        _line("GIẤY CHỨNG NHẬN QUYỀN SỬ DỤNG ĐẤT, QUYỀN SỞ HỮU TÀI SẢN GẮN LIỀN VỚI ĐẤT", 0, 0),
-        _line("2. Thông tin thửa đất:", 0, 50), _line("Mã Giấy chứng nhận: 123456789012", 0, 100)])
-    assert classify_text(g2024.folded).doc_type == DocType.GCN_2024
-    cccd = TextStream.from_lines([_line("CĂN CƯỚC CÔNG DÂN", 0, 0), _line("Quê quán: Hà Nội", 0, 50)])
-    assert classify_text(cccd.folded).doc_type == DocType.CCCD_MAT_TRUOC
-    assert classify_text("hoa don ban hang\n").doc_type == DocType.KHAC
-
-
 def test_fake_backend_pipeline_on_rendered_page(gcn_page2: Path) -> None:
     doc = process_file(gcn_page2, create_backend("fake", Settings()), Settings(preprocess=False))
     assert doc.loai_tai_lieu == DocType.GCN_2009_2014
@@ -214,28 +198,14 @@ def test_a_parcel_table_is_read_when_ocr_garbles_the_parcel_header() -> None:
     assert fields["thua_dat[1].hinh_thuc_su_dung"].value == "Sử dụng riêng"  # printed once above the table
 
 
-def test_the_parcel_area_reading_the_land_uses_add_up_to_is_kept() -> None:
-    from digitize.doctypes.gcn_checks import _area_reading_that_adds_up
-    from digitize.layout.candidate import Candidate
-
-    total = Candidate(path="thua_dat[0].dien_tich", value=146.5, raw="446,5 m²", span=None, kind="digits",
-                      alternatives=[446.5])
-    _area_reading_that_adds_up(total, [223.0, 223.5])
-    assert total.value == 446.5 and total.alternatives == [146.5]
-    kept = Candidate(path="thua_dat[0].dien_tich", value=300.0, raw="300", span=None, kind="digits",
-                     alternatives=[500.0])
-    _area_reading_that_adds_up(kept, [120.0, 100.0])  # neither adds up: left as it is
-    assert kept.value == 300.0
-
-
 def test_label_residue_in_a_widened_digit_crop_is_skipped() -> None:
     from digitize.layout.candidate import Candidate
-    from digitize.layout.extract import _alt_value
+    from digitize.layout.extract import second_reader_value
 
     def alt(raw: str, reading: str, normalizer: str = "number_string") -> object:
         cand = Candidate(path="thua_dat[0].so_thua", value=raw, raw=raw, span=None, kind="digits",
                          normalizer=normalizer)
-        value = _alt_value(cand, reading)
+        value = second_reader_value(cand, reading)
         return None if value is None else value.value
 
     assert alt("471", "6:471；") == "471"  # "số:" read as "6:" by the digit reader
@@ -245,49 +215,18 @@ def test_label_residue_in_a_widened_digit_crop_is_skipped() -> None:
     assert alt("471", "471") == "471"
 
 
-def test_a_chip_card_front_with_a_garbled_title_classifies_by_its_labels() -> None:
-    text = "\n".join([
-        "CỘNG HÒA XÃ HỘI CHÚ NGHĨA VIỆT NAM", "SOCIALIST REPUBLIC OF VIET NAM", "CƯỚC £:ÔNG DÂN",
-        "Số/:wo.", "Họ và tên ¿ Ôul narne:", "LÊ QUỐC HẢI", "Ngày sinh ; Dae® of bi»: 15/02/2004",
-        "Giới nh : sex Nam", "Quốc tịch / Na@6ooas: Việt Nafm", "Quả quán / Đoce ý oxy:",
-    ])
-    from digitize.fields.text import fold
-
-    result = classify_text(fold(text))
-    assert result.doc_type == DocType.CCCD_MAT_TRUOC and result.page_role == "mat_truoc"
-
-
-def test_place_of_issue_checked_against_the_authority() -> None:
-    from digitize.doctypes.gcn_checks import _place_of_issue_against_authority
-    from digitize.layout.candidate import Candidate
-
-    def cands(place: str) -> dict[str, Candidate]:
-        return {"noi_cap": Candidate(path="noi_cap", value=place, raw=place, span=None),
-                "co_quan_cap": Candidate(path="co_quan_cap", value="ỦY BAN NHÂN DÂN HUYỆN AN LÃO", raw="", span=None)}
-
-    misread = cands("An Lá")
-    _place_of_issue_against_authority(misread)
-    assert misread["noi_cap"].value == "An Lão" and misread["noi_cap"].alternatives == ["An Lá"]
-    same = cands("An Lão")
-    _place_of_issue_against_authority(same)
-    assert same["noi_cap"].valid is True
-    other = cands("Hải Phòng")  # a known place the authority does not name: left alone
-    _place_of_issue_against_authority(other)
-    assert other["noi_cap"].value == "Hải Phòng" and other["noi_cap"].valid is None
-
-
 def test_a_number_only_the_colour_image_shows_is_read_there_and_reviewed() -> None:
     import numpy as np
 
     from digitize.layout.candidate import Candidate
-    from digitize.layout.extract import _colour_ink_page, _read_unread_digits_in_colour
+    from digitize.layout.extract import colour_ink_page, read_unread_digits_in_colour
     from digitize.model import Reading
 
     grey = np.full((40, 200, 3), 255, np.uint8)
     colour = grey.copy()
     colour[10:30, 20:180] = (40, 40, 220)  # red print: faded in the grey OCR image
     page = Page(source=SourceInfo(path="mem.png"), image=grey, color_image=colour)
-    ink = _colour_ink_page(page)
+    ink = colour_ink_page(page)
     assert ink is not None and ink.image is not None and int(ink.image[20, 100, 0]) == 40
 
     class ColourReader:
@@ -301,7 +240,7 @@ def test_a_number_only_the_colour_image_shows_is_read_there_and_reviewed() -> No
     cand = Candidate(path="so_dinh_danh", value=None, raw="06834°32", span=None, kind="digits",
                      normalizer="id_number")
     ctx = type("Ctx", (), {"page": page})()
-    _read_unread_digits_in_colour(ctx, [(cand, [line])], ColourReader())  # type: ignore[arg-type]
+    read_unread_digits_in_colour(ctx, [(cand, [line])], ColourReader())  # type: ignore[arg-type]
     assert cand.value == "068349326" and cand.status == FieldStatus.NEEDS_REVIEW
 
 
@@ -324,3 +263,19 @@ def test_an_owner_line_opening_with_a_stray_mark_and_an_unreadable_number() -> N
     # 11 digits: not a valid number as read; kept for a second reading, else unreadable with its box
     number = fields["chu_su_dung[0].so_giay_to"]
     assert number.status == FieldStatus.UNREADABLE and number.box is not None
+
+
+def test_a_leading_zero_the_digit_reader_dropped_is_not_taken() -> None:
+    from digitize.layout.extract import same_but_leading_zeros
+
+    assert same_but_leading_zeros("05483QSDĐ/550/QĐ-UB", "5483QSDĐ/550/QĐ-UB")
+    assert not same_but_leading_zeros("5483", "05483")
+    assert not same_but_leading_zeros("05483", "05488")
+
+
+def test_a_registry_prefix_the_digit_reader_dropped_is_not_taken() -> None:
+    from digitize.layout.extract import same_but_leading_zeros
+
+    assert same_but_leading_zeros("CS91991", "91991")
+    assert not same_but_leading_zeros("CS91991", "191991")
+    assert not same_but_leading_zeros("7264.QS", "4QSDĐ/2630/QĐ-UB")
