@@ -16,7 +16,7 @@ import re
 from datetime import date
 from typing import Any
 
-from digitize.doctypes.card_fields import codes_config, mrz_name_row_settled
+from digitize.doctypes.card_fields import REPAIRED_MRZ_EVIDENCE, codes_config, mrz_name_row_settled
 from digitize.fields import idnumbers, validate
 from digitize.fields.mrz import mrz_name
 from digitize.fields.mrz_repair import (
@@ -30,6 +30,9 @@ from digitize.fields.text import fold
 from digitize.layout.candidate import Candidate, ExtractContext
 from digitize.layout.regions import decode_region, span_region
 from digitize.model import FieldStatus, nfc
+
+# An MRZ name row the QR code's name contradicts: weak evidence for the name.
+NAME_ROW_DISPUTED_EVIDENCE = 0.5
 
 # -- QR --------------------------------------------------------------------------------------------
 
@@ -114,7 +117,7 @@ def _reconcile(cands: dict[str, Candidate], key: str, code_value: Any, source: s
         if cand is not None:
             reasons.insert(0, "the printed value could not be read")
         cands[key] = Candidate(path=key, value=value, raw=raw, span=None, kind="none", box=box, valid=True,
-                               source=source, reasons=reasons, evidence=0.6 if probable else 1.0,
+                               source=source, reasons=reasons, evidence=REPAIRED_MRZ_EVIDENCE if probable else 1.0,
                                status=FieldStatus.NEEDS_REVIEW if probable else None)
         return
     if _same(key, cand.value, code_value):
@@ -238,7 +241,7 @@ def _mrz_from_qr(cands: dict[str, Candidate], parsed: dict[str, Any]) -> None:
         mrz_name_row_settled(cand)
     else:
         cand.reasons.append("MRZ name line differs from the QR code's name")
-        cand.evidence = min(cand.evidence, 0.5)
+        cand.evidence = min(cand.evidence, NAME_ROW_DISPUTED_EVIDENCE)
 
 
 def _safe(reasons: list[str]) -> list[str]:

@@ -41,6 +41,20 @@ from digitize.layout.reading import Span, TextStream, group_rows
 from digitize.layout.template import Template
 from digitize.model import FieldStatus, Line
 
+# Evidence (see Candidate.evidence) and thresholds of the card extractors.
+# The only number of the right length on a card whose number label is unreadable: probably it.
+UNLABELLED_NUMBER_EVIDENCE = 0.75
+# A name found by its place must be printed in capitals (at least this share of its letters)
+# and still read as a name (its normaliser's score at least this).
+NAME_CAPITALS_SHARE = 0.85
+NAME_BY_POSITION_MIN_SCORE = 0.5
+# A line split in pieces is an MRZ line when at least this share of its characters are MRZ characters.
+MRZ_CHARS_SHARE = 0.8
+# An MRZ whose name row has words outside the name vocabulary (no check digit covers that row).
+UNKNOWN_NAME_ROW_EVIDENCE = 0.7
+# An MRZ the check-digit search repaired: probable, not certain (its values go to review).
+REPAIRED_MRZ_EVIDENCE = 0.6
+
 # -- reading order ----------------------------------------------------------------------------------
 
 
@@ -153,7 +167,7 @@ def card_number(ctx: ExtractContext) -> list[Candidate]:
         pos = cand.span.end
     if len(found) == 1:
         cand = next(iter(found.values()))
-        cand.evidence = 0.75
+        cand.evidence = UNLABELLED_NUMBER_EVIDENCE
         cand.reasons.append("number found without its label (label unreadable)")
         return [cand]
     if len(found) > 1:
@@ -202,13 +216,13 @@ def card_name(ctx: ExtractContext) -> list[Candidate]:
         text = line.text.strip(" _-.,:;`'\"“”~")
         letters = [c for c in text if c.isalpha()]
         capitals = sum(c.isupper() for c in letters)
-        if len(letters) < 4 or any(c.isdigit() for c in text) or capitals < 0.85 * len(letters):
+        if len(letters) < 4 or any(c.isdigit() for c in text) or capitals < NAME_CAPITALS_SHARE * len(letters):
             continue
         folded = stream.line_folded(i)
         if not 2 <= len(text.split()) <= 7 or _NOT_A_NAME.search(folded) or any(p.search(folded) for p in labels):
             continue
         value = normalize("card_name", text)
-        if value is None or value.score < 0.5:
+        if value is None or value.score < NAME_BY_POSITION_MIN_SCORE:
             continue
         first = stream.line_start[i] + line.text.index(text)
         span = stream.span(first, first + len(text))
@@ -239,7 +253,8 @@ def _mrz_groups(stream: TextStream) -> list[list[int]]:
     # Pieces of one MRZ line split by the detector: MRZ characters only, in one row.
     for indices in _stream_rows(stream).values():
         rest = [i for i in indices if i not in taken and clean_mrz_text(stream.lines[i].text)
-                and len(clean_mrz_text(stream.lines[i].text)) >= 0.8 * len(re.sub(r"\s+", "", stream.lines[i].text))]
+                and len(clean_mrz_text(stream.lines[i].text))
+                >= MRZ_CHARS_SHARE * len(re.sub(r"\s+", "", stream.lines[i].text))]
         if len(rest) >= 2 and looks_like_mrz(" ".join(stream.lines[i].text for i in rest)):
             groups.append(rest)
     return sorted(groups, key=lambda g: float(np.mean([np.mean([p[1] for p in stream.lines[i].polygon]) for i in g])))
@@ -276,13 +291,13 @@ def set_mrz_reading(cand: Candidate, card: CardMrz, reader_note: str | None = No
     cand.value = card.value
     cand.reasons = list(dict.fromkeys([*([reader_note] if reader_note else []), *card.reasons]))
     cand.source = "mrz" if card.valid else "ocr"
-    cand.evidence = 1.0 if card.name_known else 0.7
+    cand.evidence = 1.0 if card.name_known else UNKNOWN_NAME_ROW_EVIDENCE
     cand.valid = None
     if card.valid:
         cand.confirm("MRZ check digits agree")
         if card.repaired:
             cand.reasons.append(PROBABLE)
-            cand.evidence = min(cand.evidence, 0.6)
+            cand.evidence = min(cand.evidence, REPAIRED_MRZ_EVIDENCE)
             cand.status = FieldStatus.NEEDS_REVIEW  # whatever the score: the repair is a guess to be checked
     else:
         cand.invalidate("MRZ check digits disagree: not used to fill or correct fields")

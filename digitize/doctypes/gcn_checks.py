@@ -15,6 +15,11 @@ from digitize.fields.text import fold
 from digitize.layout.candidate import Candidate, ExtractContext
 from digitize.layout.regions import decode_region, qr_region_box
 
+# A place of issue taken from the authority's name (the one read is not in the gazetteer).
+PLACE_FROM_AUTHORITY_EVIDENCE = 0.7
+# Where the 2024 certificate prints its QR code: the top right, this share of the page's width and height.
+QR_REGION_WIDTH, QR_REGION_HEIGHT = 0.35, 0.25
+
 # -- checks ----------------------------------------------------------------------------------------
 
 def gcn_checks(cands: dict[str, Candidate], ctx: ExtractContext) -> None:
@@ -88,7 +93,7 @@ def place_of_issue_against_authority(cands: dict[str, Candidate]) -> None:
     if not known and Levenshtein.distance(fold(place.value), fold(named), score_cutoff=3) <= 2:
         place.alternatives.append(place.value)
         place.value = named
-        place.evidence = min(place.evidence, 0.7)
+        place.evidence = min(place.evidence, PLACE_FROM_AUTHORITY_EVIDENCE)
         place.reasons.append("place not in the gazetteer: the one the issuing authority names")
 
 
@@ -114,7 +119,7 @@ def gcn_qr(cands: dict[str, Candidate], ctx: ExtractContext) -> None:
     """
     from digitize.fields.qr import parse_gcn_qr
 
-    region = qr_region_box(ctx.page, 0.35, 0.25)
+    region = qr_region_box(ctx.page, QR_REGION_WIDTH, QR_REGION_HEIGHT)
     if region is None:
         return
     decoded = decode_region(ctx.page, region)

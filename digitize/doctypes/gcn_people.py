@@ -19,6 +19,11 @@ from digitize.layout.candidate import Candidate, ExtractContext, span_candidate
 from digitize.layout.reading import Span, TextStream
 from digitize.layout.values import normalize
 
+# "Số định danh cá nhân" with 12 digits: a CCCD or a Căn cước, the certificate cannot tell which.
+AMBIGUOUS_PAPER_EVIDENCE = 0.5
+# The authority is printed in capitals: rows with a smaller share of upper-case letters are not it.
+AUTHORITY_UPPER_SHARE = 0.8
+
 # -- persons --------------------------------------------------------------------------------
 
 _PERSON = re.compile(
@@ -145,7 +150,7 @@ def persons(ctx: ExtractContext) -> list[Candidate]:
                 if m.group("kind").startswith("so dinh danh") and len(str(number.value)) == 12:
                     # Both the chip CCCD and the 2024 Căn cước carry this number: the
                     # certificate does not say which card it is (the ID card in a dossier does).
-                    paper.evidence = 0.5
+                    paper.evidence = AMBIGUOUS_PAPER_EVIDENCE
                     paper.reasons.append("only the personal ID number is printed: CCCD or Căn cước "
                                          "cannot be told from the certificate")
                 out.append(paper)
@@ -268,7 +273,7 @@ def authority(ctx: ExtractContext) -> list[Candidate]:
         # The date line is garbled beyond recognition: the signature block's own head
         # ("TM. ỦY BAN NHÂN DÂN ...", "SỞ TÀI NGUYÊN ..."), the lowest one on the page.
         heads = [i for i in range(len(stream.lines)) if _AUTHORITY_HEAD.match(stream.line_folded(i))
-                 and _upper_share(stream.lines[i].text) >= 0.8]
+                 and _upper_share(stream.lines[i].text) >= AUTHORITY_UPPER_SHARE]
         if not heads:
             return []
         head = max(heads, key=lambda i: stream.lines[i].bbox()[1])
@@ -287,7 +292,7 @@ def authority(ctx: ExtractContext) -> list[Candidate]:
             break
         text = " ".join(stream.lines[i].text for i in column)
         folded = " ".join(stream.line_folded(i) for i in column)
-        if _SIGNATURE_TITLE.match(folded) or _upper_share(text) < 0.8:
+        if _SIGNATURE_TITLE.match(folded) or _upper_share(text) < AUTHORITY_UPPER_SHARE:
             break
         prefix = _AUTH_PREFIX.match(folded)
         for i in column:
