@@ -29,10 +29,11 @@ from digitize.doctypes.registry import CHECKS, EXTRACTORS, build_stream
 from digitize.fields.normalize import clean_text, is_empty_marker
 from digitize.fields.text import fold
 from digitize.layout.candidate import Candidate, ExtractContext
+from digitize.layout.normalized import Normalized
 from digitize.layout.reading import Span, TextStream, piece_polygon
 from digitize.layout.regions import damaged_share, span_region
 from digitize.layout.template import FieldSpec, Template, locate
-from digitize.layout.values import Normalized, normalize
+from digitize.layout.values import normalize
 from digitize.model import Field, FieldStatus, Line, Page
 from digitize.ocr.base import OcrBackend
 
