@@ -35,3 +35,12 @@ def test_mrz_expiry_misread_twice_is_repaired_by_the_renewal_rule() -> None:
 
 def test_check_digit_helper_matches_the_example() -> None:
     assert str(check_digit(ID_MAN)) == MRZ_MAN[0][29]
+
+
+def test_the_name_row_is_repaired_from_the_name_vocabulary() -> None:
+    from digitize.fields.mrz_name import repair_name_row
+
+    line, reasons, known = repair_name_row("TRANKKTHIKBICHKNGOC<<<<<<<<<<<")
+    assert line == "TRAN<<THI<BICH<NGOC<<<<<<<<<<<" and known and reasons
+    line, _, known = repair_name_row("NGUYEN<<DIEU<HOOOA<<<<<<<<<<<<")
+    assert not known  # a word outside the vocabulary is left as read
