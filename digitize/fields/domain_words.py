@@ -11,7 +11,8 @@ from functools import lru_cache
 from typing import Any
 
 from digitize.fields import landuse
-from digitize.fields.landuse import LAND_TYPES, LEGACY_CODES, OLD_NAMES, ORIGINS
+from digitize.fields.landuse import ORIGINS
+from digitize.fields.landuse_codes import LAND_TYPES, LEGACY_CODES, OLD_NAMES
 from digitize.fields.result import Correction
 from digitize.fields.text import fold
 from digitize.fields.vietnamese import Vocabulary, correct_to_vocabulary

@@ -1,8 +1,6 @@
 import pytest
 
 from digitize.fields.landuse import (
-    LAND_TYPES,
-    LEGACY_CODES,
     classify_origin,
     land_use_code,
     parse_land_uses,
@@ -10,6 +8,7 @@ from digitize.fields.landuse import (
     parse_use_term,
     urban_from_address,
 )
+from digitize.fields.landuse_codes import LAND_TYPES, LEGACY_CODES
 
 
 @pytest.mark.parametrize(
