@@ -23,8 +23,8 @@ from digitize.ocr.base import OcrBackend
 
 def warm_up() -> None:
     """Load what extraction loads lazily (gazetteer, vocabularies) so the first page is not slower."""
-    from digitize.fields.admin import gazetteer_available
     from digitize.fields.domain_words import domain_vocabulary, land_name_vocabulary
+    from digitize.fields.gazetteer import gazetteer_available
 
     gazetteer_available()
     domain_vocabulary()

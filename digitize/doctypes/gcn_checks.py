@@ -73,7 +73,7 @@ def place_of_issue_against_authority(cands: dict[str, Candidate]) -> None:
     """The date line's place is, on district-issued certificates, the place the authority names
     ("ỦY BAN NHÂN DÂN HUYỆN AN LÃO" above "An Lão, ngày ..."): agreement confirms it, and a
     place missing from the gazetteer within two letters of it is that place."""
-    from digitize.fields.admin import correct_unit_name
+    from digitize.fields.unit_names import correct_unit_name
     from digitize.layout.values import authority_place
 
     place, authority = cands.get("noi_cap"), cands.get("co_quan_cap")

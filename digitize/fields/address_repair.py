@@ -3,7 +3,7 @@
 Card and certificate addresses end with their administrative units ("…, xã Nguyên Xá,
 huyện Vũ Thư, tỉnh Thái Bình").  OCR garbles the diacritics of the unit words and names,
 reads a comma as a dot, and leaves label residue before the address; this module repairs
-what the gazetteer (:mod:`digitize.fields.admin`) and the fixed unit and hamlet words can
+what the gazetteer (:mod:`digitize.fields.unit_names`) and the fixed unit and hamlet words can
 vouch for, and leaves street and village names as read.
 """
 
@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 
-from digitize.fields.admin import correct_unit_name, correct_unit_within
 from digitize.fields.idnumbers import CCCD_PROVINCES
 from digitize.fields.text import fold
+from digitize.fields.unit_names import correct_unit_name, correct_unit_within
 from digitize.fields.vietnamese import is_valid_syllable
 
 # An unmarked address must end with a province: below this the score says "check it".

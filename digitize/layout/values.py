@@ -101,7 +101,7 @@ def _number_string(raw: str) -> Normalized | None:
 
 def _place(raw: str) -> Normalized | None:
     """The place of the date line: a province or district name, checked against the gazetteer."""
-    from digitize.fields.admin import correct_unit_name
+    from digitize.fields.unit_names import correct_unit_name
 
     text = text_value(raw)
     if not text:
@@ -151,7 +151,7 @@ def _authority(raw: str) -> Normalized | None:
     value, reasons, score = correction.value, list(correction.reasons), correction.score
     m = _AUTHORITY_PLACE.search(value)
     if m is not None:
-        from digitize.fields.admin import correct_unit_name
+        from digitize.fields.unit_names import correct_unit_name
 
         level = "province" if m["unit"].upper() == "TỈNH" else "district"
         place = correct_unit_name(m["place"], level)

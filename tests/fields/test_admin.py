@@ -1,9 +1,11 @@
 import pytest
 
-from digitize.fields import admin
-from digitize.fields.admin import convert_address, correct_unit_name, parse_address
+from digitize.fields.address_parse import parse_address
+from digitize.fields.admin import convert_address
+from digitize.fields.gazetteer import gazetteer_available
+from digitize.fields.unit_names import correct_unit_name
 
-pytestmark = pytest.mark.skipif(not admin.gazetteer_available(), reason="vietnamadminunits data missing")
+pytestmark = pytest.mark.skipif(not gazetteer_available(), reason="vietnamadminunits data missing")
 
 
 def test_parse_address_segments():

@@ -16,9 +16,9 @@ def test_province_table():
 
 
 def test_province_table_matches_gso_codes():
-    from digitize.fields import admin
+    from digitize.fields.gazetteer import gazetteer
 
-    g = admin.gazetteer()
+    g = gazetteer()
     if g is None:
         pytest.skip("gazetteer missing")
     gso = {"0" + p["provinceCode"] for p in g.provinces.values()}

@@ -15,7 +15,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from digitize.fields import admin, idnumbers, landuse, mrz, normalize, qr, validate, vietnamese
+from digitize.fields import (
+    address_parse,
+    admin,
+    idnumbers,
+    landuse,
+    mrz,
+    normalize,
+    qr,
+    unit_names,
+    validate,
+    vietnamese,
+)
 from digitize.fields import text as text_module
 from digitize.fields.result import Check, Correction
 
@@ -151,10 +162,10 @@ def test_admin_total(text):
     r = admin.convert_address(text)
     assert isinstance(r, admin.AddressResult)
     assert r.two_level is None or isinstance(r.two_level, str)
-    p = admin.parse_address(text)
-    assert isinstance(p, admin.ParsedAddress)
+    p = address_parse.parse_address(text)
+    assert isinstance(p, address_parse.ParsedAddress)
     for level in ("province", "district", "ward"):
-        assert isinstance(admin.correct_unit_name(text, level), Correction)
+        assert isinstance(unit_names.correct_unit_name(text, level), Correction)
 
 
 @SETTINGS

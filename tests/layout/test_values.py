@@ -73,7 +73,8 @@ def test_use_term_cells_lose_stray_marks_and_a_bare_year_is_the_end_year() -> No
 
 
 def test_units_one_letter_off_are_checked_within_their_province() -> None:
-    from digitize.fields.admin import correct_unit_within, gazetteer_available
+    from digitize.fields.gazetteer import gazetteer_available
+    from digitize.fields.unit_names import correct_unit_within
 
     if not gazetteer_available():
         import pytest
