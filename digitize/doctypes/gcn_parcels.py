@@ -1,8 +1,8 @@
 """Certificate parcels that labels alone cannot express.
 
 - extractor ``parcel_table``: the parcel table of pre-2009 certificates (one row per parcel).
-- extractor ``sketch``: the parcel sketch's numbers (sheet, parcel, area).
-- check ``shared_parcel_attributes``: attributes printed once for every parcel.
+- extractor ``sketch``: the parcel label of a sketch page (its number written over its area).
+- check ``shared_parcel_attributes``: attributes printed once above a parcel table belong to every parcel.
 """
 
 from __future__ import annotations
