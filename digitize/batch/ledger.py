@@ -374,6 +374,14 @@ class Ledger:
                     InputFile.path.in_(rels[start:start + SYNC_CHUNK])))
                 yield from ((path, result) for path, result in rows)
 
+    def done_paths(self, input_ids: Sequence[int]) -> list[str]:
+        """Paths of the inputs among ``input_ids`` that the store calls done."""
+        wanted = set(input_ids)
+        with self.store.session() as s:
+            return [path for input_id, path in s.execute(
+                select(InputFile.id, InputFile.path).where(InputFile.status == InputStatus.DONE))
+                if input_id in wanted]
+
     def counts(self, input_ids: Sequence[int]) -> dict[str, int]:
         """done / failed / pending / needs_review over the run's inputs."""
         wanted = set(input_ids)

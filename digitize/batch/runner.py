@@ -184,6 +184,9 @@ class Coordinator:
                     self._process(ledger, plan, summary)
         except KeyboardInterrupt:
             interrupted = True
+            # Ctrl-C may land between an input's commit to the store and the write of its JSON:
+            # every input the store calls done gets its file before the run exits.
+            summary.repaired_outputs += self._write_missing(ledger, ledger.done_paths(plan.input_ids))
         summary.interrupted = interrupted
         summary.counts = ledger.counts(plan.input_ids)
         if not interrupted:
@@ -199,7 +202,11 @@ class Coordinator:
 
     # -- outputs a killed run did not write ------------------------------------------------------
     def _repair_outputs(self, ledger: Ledger, plan: Plan) -> int:
-        missing = [rel for rel in plan.done_rels if not result_path(self.out_dir, rel).exists()]
+        return self._write_missing(ledger, plan.done_rels)
+
+    def _write_missing(self, ledger: Ledger, done_rels: list[str]) -> int:
+        """Write the result files (and folder dossiers) of finished inputs that have none; returns how many."""
+        missing = [rel for rel in done_rels if not result_path(self.out_dir, rel).exists()]
         for rel, result in ledger.documents_of(missing):
             atomic_write_json(result_path(self.out_dir, rel), _public(result))
         repaired = len(missing)
