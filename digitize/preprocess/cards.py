@@ -96,6 +96,21 @@ def background_like(quad: Quad | None, size: tuple[int, int]) -> bool:
     return sides_on_border(q, size) >= 2 or not document_shaped
 
 
+def small_card_like(quad: Quad | None, size: tuple[int, int]) -> bool:
+    """True when the page search's answer has ID-1 proportions and is small in the frame.
+
+    The page search works at 480 px and takes its regions from cues made for pages: on a
+    keyboard the bright-region cue joins the card to the next row of keys, and the outline
+    comes out card-shaped but a key row too long (the MRZ, at the card's bottom, is then
+    read from a warped crop).  The card search (640 px, table-aware cues, an edge on every
+    side) then gets to answer too.
+    """
+    if quad is None:
+        return False
+    q = order_corners(np.asarray(quad, float))
+    return is_card_shaped(q) and quad_area(q) < SMALL_CARD_AREA * size[0] * size[1]
+
+
 def _not_table(small: np.ndarray) -> list[tuple[str, np.ndarray]]:
     """Regions unlike the table's commonest colour, with the table's pattern opened away.
 
@@ -159,4 +174,5 @@ __all__ = [
     "find_card_quad",
     "is_card_shaped",
     "sides_on_border",
+    "small_card_like",
 ]

@@ -75,13 +75,21 @@ def ring_contrast(lab: np.ndarray, quad: Quad, width: float = 0.025) -> float:
     return float(np.sqrt((((mo - mi) ** 2) * np.array([0.5, 1.0, 1.0], np.float32)).sum()))
 
 
+FIRST_EDGE_GRADIENT = 10.0  # gradient (Sobel/4 at 480 px) of a paper edge; the blank margin stays below ~4
+
+
 def expand_outward(quad: Quad, grads: list[tuple[np.ndarray, np.ndarray]], lo: float = 0.012,
-                    hi: float = 0.1) -> Quad | None:
+                    hi: float = 0.1, first: bool = False) -> Quad | None:
     """The paper's edge outside a printed frame: per side, the strongest edge further out.
 
     Each side is sampled; along the outward normal, between ``lo`` and ``hi`` of the
     image diagonal, the strongest gradient across the side is taken, and a robust line is
     fitted through those points.  None when a side has no consistent edge out there.
+
+    With ``first``, the FIRST edge out from the frame is taken instead of the strongest:
+    beside the page there may be the booklet's adjacent page, a keyboard or a mat whose
+    own edges are stronger than the page's edge against them, but the page's edge is the
+    first thing met crossing the blank margin.
     """
     h, w = grads[0][0].shape[:2]
     diag = math.hypot(w, h)
@@ -109,12 +117,25 @@ def expand_outward(quad: Quad, grads: list[tuple[np.ndarray, np.ndarray]], lo: f
         for gx, gy in grads:
             mag = np.maximum(mag, np.abs(gx[yc, xc] * nrm[0] + gy[yc, xc] * nrm[1]))
         mag *= valid
-        k = np.argmax(mag, axis=1)
-        strong = mag[np.arange(len(ts)), k] > 10.0
+        if first:
+            over = mag > FIRST_EDGE_GRADIENT
+            k0 = np.argmax(over, axis=1)  # first offset over the threshold
+            # the crest of that edge: the maximum within a few px further out
+            k = np.array([k0[r] + int(np.argmax(mag[r, k0[r]:k0[r] + 4])) for r in range(len(ts))])
+            strong = over[np.arange(len(ts)), k0]
+        else:
+            k = np.argmax(mag, axis=1)
+            strong = mag[np.arange(len(ts)), k] > FIRST_EDGE_GRADIENT
         if strong.sum() < 10:
             return None
         pts = p[np.arange(len(ts)), k][strong]
         line = cv2.fitLine(pts.astype(np.float32), cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
+        if first:  # starts on a key or a mat strand: refit on the points near the first line
+            u0, p0 = line[:2], line[2:]
+            resid = np.abs((pts - p0) @ np.array([-u0[1], u0[0]]))
+            near = resid <= max(2.0, float(np.median(resid)) * 2)
+            if near.sum() >= 8:
+                line = cv2.fitLine(pts[near].astype(np.float32), cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
         lines.append((np.array([line[2], line[3]], float), np.array([line[0], line[1]], float)))
     out = []
     for i in range(4):

@@ -133,8 +133,11 @@ def preprocess(
     # -- 1. find the document -----------------------------------------------------------
     quad, whole_page = crop_mod.find_document(ana) if opts.find_document else (None, False)
     is_card = False
-    if opts.find_document and not whole_page and cards.background_like(quad, (ana.shape[1], ana.shape[0])):
-        # Nothing found, or the table itself: an ID card small in the frame is looked for.
+    ana_size = (ana.shape[1], ana.shape[0])
+    if opts.find_document and not whole_page and (cards.background_like(quad, ana_size)
+                                                  or cards.small_card_like(quad, ana_size)):
+        # Nothing found, the table itself, or a small card-shaped outline (which may have taken
+        # in a row of keys): the card search, made for ID cards small in the frame, answers.
         card = cards.find_card_quad(ana)
         if card is not None:
             quad = crop_mod.refine_quad(ana, pull_in_to_paper(ana, card.quad))
