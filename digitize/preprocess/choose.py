@@ -97,6 +97,10 @@ def _contains(outer: Quad, points: np.ndarray) -> bool:
     return all(cv2.pointPolygonTest(contour, (float(x), float(y)), True) >= margin for x, y in points)
 
 
+# The spread containing the best page scores as well as the page (0.92-1.0 of it on the default
+# set's two-page photos); a page joined to a wedge of keyboard has the spread's proportions
+# too, but not its edges and one paper colour (0.62 of the page in a keyboard round trip).
+SPREAD_SCORE_SHARE = 0.8
 OUTER_SCORE_SHARE = 0.9  # an outer outline scoring within 10 % of the best is as plausible an outline
 # Paper against a table or a keyboard measures 35-120 across the edge; a line printed on the
 # paper or a shadow's edge 16-25 (the real-style set): twice the contrast is the paper's edge.
@@ -115,7 +119,7 @@ def choose_candidate(cands: list[QuadCandidate], min_score: float = 0.45) -> Qua
     # One page of an open spread: a candidate about twice as large shares two of its
     # corners (the outer side) and contains it.  The spread is wanted (it is split later).
     for c in cands[1:]:
-        if c.score < max(min_score, 0.6 * best.score):
+        if c.score < max(min_score, SPREAD_SCORE_SHARE * best.score):
             continue
         ratio = c.area_fraction / max(best.area_fraction, 1e-6)
         if not 1.6 < ratio < 3.0:

@@ -140,8 +140,11 @@ def preprocess(
         # in a row of keys): the card search, made for ID cards small in the frame, answers.
         card = cards.find_card_quad(ana)
         if card is not None:
-            quad = crop_mod.refine_quad(ana, pull_in_to_paper(ana, card.quad))
+            quad = crop_mod.refine_quad(ana, cards.refit_card_sides(ana, pull_in_to_paper(ana, card.quad)))
             is_card = True
+    if quad is not None and not is_card and cards.is_card_shaped(quad, cards.CARD_REFIT_ASPECT):
+        # a card the page search found (larger in the frame): its sides refitted the same way
+        quad = crop_mod.refine_quad(ana, cards.refit_card_sides(ana, quad, keep_contrast=True))
     found = quad is not None
     card_crop = False
     if quad is None:
