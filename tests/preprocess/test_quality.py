@@ -7,6 +7,7 @@ page whose corner really lies outside the photo is still flagged.
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from digitize.model import Page, SourceInfo
@@ -14,8 +15,8 @@ from digitize.preprocess import preprocess
 from digitize.preprocess import testing as synth
 
 
-def _page(image: object) -> Page:
-    h, w = image.shape[:2]  # type: ignore[attr-defined]
+def _page(image: np.ndarray) -> Page:
+    h, w = image.shape[:2]
     return Page(source=SourceInfo(path="capture.jpg", width=w, height=h), image=image)
 
 
