@@ -254,6 +254,29 @@ def refit_card_sides(image: np.ndarray, quad: Quad, keep_contrast: bool = False)
     return res
 
 
+def card_quarter_turn(gray: np.ndarray, mask: np.ndarray, use_classifier: bool = True) -> int | None:
+    """90 or 270 for a rectified card crop standing on its short side, when the page rule is unsure.
+
+    CCCD, Căn cước and CMND cards are printed landscape: their text lines run along the
+    long side.  A card photographed turned by a quarter turn comes out of the crop portrait,
+    and "cannot tell which way is up" would leave it sideways, which is wrong either way;
+    here the up/down vote is taken with the lines laid along the long side, and its sign
+    decides however weak it is.  None for a landscape crop (upright is then the likelier
+    guess) or when the lines do not run along the long side.
+    """
+    from digitize.preprocess.orient import analyse_orientation
+
+    h, w = gray.shape[:2]
+    if h <= w:
+        return None
+    turned = cv2.rotate(gray, cv2.ROTATE_90_CLOCKWISE)
+    ev = analyse_orientation(turned, use_classifier=use_classifier, min_direction_ratio=0.0, min_logodds=0.0,
+                             mask=cv2.rotate(mask, cv2.ROTATE_90_CLOCKWISE))
+    if ev.rotation_deg not in (0, 180):
+        return None
+    return (90 + ev.rotation_deg) % 360
+
+
 def card_output_size(size: tuple[int, int], long_side: int = CARD_LONG_SIDE_PX) -> tuple[int, int]:
     """The rectified card's (width, height): upscaled so its long side is ``long_side``.
 
@@ -271,6 +294,7 @@ __all__ = [
     "background_like",
     "card_candidates",
     "card_output_size",
+    "card_quarter_turn",
     "find_card_quad",
     "is_card_shaped",
     "refit_card_sides",

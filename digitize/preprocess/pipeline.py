@@ -200,9 +200,15 @@ def preprocess(
     _debug_write(debug, "04_ink_mask.png", mask_a)
     rotation: int | None = 0
     skew: float | None = 0.0
+    card_turned = False
     if opts.orient:
         ev = analyse_orientation(gray_a, use_classifier=opts.use_classifier, mask=mask_a)
         rotation = ev.rotation_deg
+        if rotation is None and card_crop:
+            rotation = cards.card_quarter_turn(gray_a, mask_a, use_classifier=opts.use_classifier)
+            card_turned = rotation is not None
+            if card_turned:
+                warnings.append(f"orient: an ID card standing on its short side; turned by {rotation} degrees")
         if rotation is None:
             warnings.append("orient: cannot tell which way is up (" + "; ".join(ev.notes) + "); left as is")
         est = None
@@ -214,6 +220,8 @@ def preprocess(
             skew = est.angle if ev.direction_ratio >= 1.0 else -est.angle
         if rotation is None and ev.direction_ratio < 1.0:
             skew = None  # lines run vertically but we do not know which way: do not guess
+        if card_turned:
+            skew = 0.0  # the crop is the rectified card: its sides are the card's, nothing left to level
     if not opts.deskew:
         skew = 0.0
     if skew is None:
