@@ -107,12 +107,32 @@ OUTER_SCORE_SHARE = 0.9  # an outer outline scoring within 10 % of the best is a
 OUTER_RING_FACTOR = 2.0
 
 
+def _paper_edge_around(cands: list[QuadCandidate]) -> QuadCandidate:
+    """The best outline, or an outline about as good that contains it with far more colour
+    contrast across it: the best one is then a line on the paper (an inner printed frame,
+    a shadow's edge; contrast 16-25) and the outer one the paper against the table (35-120)."""
+    best = cands[0]
+    if best.ring < 16.0:  # a printed frame: handled by the outermost-outline rule
+        return best
+    bq = order_corners(best.quad)
+    for c in cands[1:]:
+        if (c.score >= OUTER_SCORE_SHARE * best.score and c.area_fraction > best.area_fraction
+                and c.ring >= OUTER_RING_FACTOR * best.ring and _contains(c.quad, bq)):
+            return c
+    return best
+
+
 def choose_candidate(cands: list[QuadCandidate], min_score: float = 0.45) -> QuadCandidate:
     """The outermost good outline: a strong inner one is usually a frame printed on the page.
 
     Among candidates scoring within 20 % of the best, the largest one that contains the
     best one wins (a page in an open spread also gives way to the spread, which is then split).
+    The best outline is first replaced by the paper's edge around it when it is a line on
+    the paper (:func:`_paper_edge_around`), so the spread and pair rules start from the page.
     """
+    lead = _paper_edge_around(cands)
+    if lead is not cands[0]:
+        cands = [lead, *(c for c in cands if c is not lead)]
     best = cands[0]
     bq = order_corners(best.quad)
     diag = math.sqrt(max(quad_area(best.quad) / max(best.area_fraction, 1e-6), 1.0)) * math.sqrt(2.0)
@@ -132,14 +152,7 @@ def choose_candidate(cands: list[QuadCandidate], min_score: float = 0.45) -> Qua
     if pair is not None:
         return pair
     choice = best
-    if best.ring >= 16.0:  # a real outline (table or bed around it): keep it ...
-        for c in cands[1:]:
-            # ... unless an outline about as good contains it and has far more colour
-            # contrast across it: the best one is then a line on the paper (an inner printed
-            # frame, a shadow's edge) and the outer one the paper against the table.
-            if (c.score >= OUTER_SCORE_SHARE * best.score and c.area_fraction > best.area_fraction
-                    and c.ring >= OUTER_RING_FACTOR * best.ring and _contains(c.quad, bq)):
-                return c
+    if best.ring >= 16.0:  # a real outline (table or bed around it): keep it
         return best
     for c in cands[1:]:
         if c.score < max(min_score, 0.8 * best.score) or c.area_fraction <= choice.area_fraction:
