@@ -161,19 +161,21 @@ CONTRAST_SIDE = 480  # working size of the colour-contrast check (the page searc
 SIDE_SEARCH = 0.2  # how far (share of the card's short side) a side may move when refitted
 SIDE_SAMPLES = 48  # rays across each side
 SIDE_EDGE = 12.0  # gradient (Sobel/4 at 1000 px) of a card's edge against the table
+SIDE_PEAKS = 4  # candidate edge points kept per ray
+SIDE_HYPOTHESES = 80  # RANSAC line hypotheses per side and polarity
 SIDE_INLIER_PX = 1.5  # px from the fitted line that count as on it
 SIDE_MIN_INLIERS = 0.5  # share of the rays that must agree on the side's line
 
 
-def _side_line(gray_dn: np.ndarray, a: np.ndarray, b: np.ndarray, out: np.ndarray, reach: float,
+def _side_line(grads: tuple[np.ndarray, np.ndarray], a: np.ndarray, b: np.ndarray, out: np.ndarray, reach: float,
                rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray] | None:
     """The straight edge near the side a-b that most rays across it agree on (RANSAC).
 
-    ``gray_dn`` is the gradient image pair (gx, gy) stacked; along each ray the local maxima
+    ``grads`` is the gradient image pair (gx, gy); along each ray the local maxima
     of the gradient across the side are candidate edge points, of either polarity (a
     white card on a dark keyboard, a grey card on a white cloth).
     """
-    gx, gy = gray_dn[..., 0], gray_dn[..., 1]
+    gx, gy = grads
     h, w = gx.shape
     ts = np.linspace(0.12, 0.88, SIDE_SAMPLES)
     offs = np.arange(-reach, reach + 0.5, 0.5)
@@ -185,20 +187,32 @@ def _side_line(gray_dn: np.ndarray, a: np.ndarray, b: np.ndarray, out: np.ndarra
     for sign in (1.0, -1.0):
         gs = g * sign
         peak = (gs > SIDE_EDGE) & (gs >= np.roll(gs, 1, axis=1)) & (gs >= np.roll(gs, -1, axis=1))
-        ri, ci = np.nonzero(peak)
+        # the strongest few peaks per ray (a page's text gives dozens; the edge is among the strongest)
+        rank = np.argsort(-np.where(peak, gs, 0.0), axis=1)[:, :SIDE_PEAKS]
+        ri = np.repeat(np.arange(len(ts)), SIDE_PEAKS)
+        ci = rank.ravel()
+        ok = peak[ri, ci]
+        ri, ci = ri[ok], ci[ok]
         if len(ri) < SIDE_MIN_INLIERS * SIDE_SAMPLES:
             continue
         pts = p[ri, ci]
-        for _ in range(60):
-            i, j = rng.choice(len(pts), 2, replace=False)
-            if ri[i] == ri[j]:
-                continue
-            d = pts[j] - pts[i]
-            nrm = np.array([-d[1], d[0]]) / (np.hypot(*d) + 1e-9)
-            near = np.abs((pts - pts[i]) @ nrm) <= SIDE_INLIER_PX
-            rays = len(np.unique(ri[near]))  # one point per ray counts
-            if best is None or rays > best[0]:
-                best = (rays, pts[near])
+        # all hypotheses at once: lines through random pairs of points on different rays
+        i, j = rng.integers(0, len(pts), (2, SIDE_HYPOTHESES))
+        keep = ri[i] != ri[j]
+        i, j = i[keep], j[keep]
+        if len(i) == 0:
+            continue
+        d = pts[j] - pts[i]
+        nrm = np.stack([-d[:, 1], d[:, 0]], axis=1) / (np.hypot(d[:, 0], d[:, 1])[:, None] + 1e-9)
+        dist = np.abs(np.einsum("hk,hpk->hp", nrm, pts[None, :, :] - pts[i][:, None, :]))
+        near = dist <= SIDE_INLIER_PX
+        hit = np.zeros((len(i), SIDE_SAMPLES), bool)  # one point per ray counts
+        hh, pp = np.nonzero(near)
+        hit[hh, ri[pp]] = True
+        rays = hit.sum(axis=1)
+        k = int(np.argmax(rays))
+        if best is None or int(rays[k]) > best[0]:
+            best = (int(rays[k]), pts[near[k]])
     if best is None or best[0] < SIDE_MIN_INLIERS * SIDE_SAMPLES:
         return None
     line = cv2.fitLine(best[1].astype(np.float32), cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
@@ -224,8 +238,8 @@ def refit_card_sides(image: np.ndarray, quad: Quad, keep_contrast: bool = False)
     q = order_corners(np.asarray(quad, float))
     gray = cv2.GaussianBlur(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image, (3, 3), 0)
     gray = gray.astype(np.float32)
-    grads = np.dstack([cv2.Sobel(gray, cv2.CV_32F, 1, 0, ksize=3) / 4.0,
-                       cv2.Sobel(gray, cv2.CV_32F, 0, 1, ksize=3) / 4.0])
+    grads = (cv2.Sobel(gray, cv2.CV_32F, 1, 0, ksize=3, scale=0.25),
+             cv2.Sobel(gray, cv2.CV_32F, 0, 1, ksize=3, scale=0.25))
     _long, short = _sides(q)
     reach = max(3.0, SIDE_SEARCH * short)
     c = q.mean(axis=0)
