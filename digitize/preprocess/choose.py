@@ -117,9 +117,24 @@ def _paper_edge_around(cands: list[QuadCandidate]) -> QuadCandidate:
     bq = order_corners(best.quad)
     for c in cands[1:]:
         if (c.score >= OUTER_SCORE_SHARE * best.score and c.area_fraction > best.area_fraction
-                and c.ring >= OUTER_RING_FACTOR * best.ring and _contains(c.quad, bq)):
+                and c.ring >= OUTER_RING_FACTOR * best.ring
+                and (_contains(c.quad, bq) or _overlap(c.quad, bq) >= SAME_OUTLINE_IOU)):
             return c
     return best
+
+
+# Two outlines covering the same region to this intersection-over-union are readings of one
+# sheet (an edge found a little outside the paper on one side does not make it another one).
+SAME_OUTLINE_IOU = 0.85
+
+
+def _overlap(a: Quad, b: Quad) -> float:
+    """Intersection over union of two convex quads."""
+    qa = order_corners(np.asarray(a, float)).astype(np.float32)
+    qb = order_corners(np.asarray(b, float)).astype(np.float32)
+    inter, _ = cv2.intersectConvexConvex(qa, qb)
+    union = quad_area(qa) + quad_area(qb) - inter
+    return float(inter / union) if union > 0 else 0.0
 
 
 def choose_candidate(cands: list[QuadCandidate], min_score: float = 0.45) -> QuadCandidate:
