@@ -21,8 +21,8 @@ import cv2
 import numpy as np
 
 from digitize.preprocess.crop import ID1_ASPECT, PAGE_ASPECT, QuadCandidate, quad_candidates
-from digitize.preprocess.geometry import Quad, order_corners, quad_area
-from digitize.preprocess.paper import wipe_text
+from digitize.preprocess.geometry import Quad, downscale, order_corners, quad_area, to_bgr
+from digitize.preprocess.paper import ring_contrast, wipe_text
 
 # The measured long/short ratio of a card under a few degrees of perspective stays within
 # ~12 % of ID-1; pages (A4, 1.41) are 11 % away, so the card search also rejects most of them.
@@ -96,6 +96,21 @@ def background_like(quad: Quad | None, size: tuple[int, int]) -> bool:
     return sides_on_border(q, size) >= 2 or not document_shaped
 
 
+def small_card_like(quad: Quad | None, size: tuple[int, int]) -> bool:
+    """True when the page search's answer has ID-1 proportions and is small in the frame.
+
+    The page search works at 480 px and takes its regions from cues made for pages: on a
+    keyboard the bright-region cue joins the card to the next row of keys, and the outline
+    comes out card-shaped but a key row too long (the MRZ, at the card's bottom, is then
+    read from a warped crop).  The card search (640 px, table-aware cues, an edge on every
+    side) then gets to answer too.
+    """
+    if quad is None:
+        return False
+    q = order_corners(np.asarray(quad, float))
+    return is_card_shaped(q) and quad_area(q) < SMALL_CARD_AREA * size[0] * size[1]
+
+
 def _not_table(small: np.ndarray) -> list[tuple[str, np.ndarray]]:
     """Regions unlike the table's commonest colour, with the table's pattern opened away.
 
@@ -139,6 +154,143 @@ def find_card_quad(image: np.ndarray, min_score: float = CARD_MIN_SCORE) -> Quad
     return good[0] if good else None
 
 
+# A page-search outline is refitted as a card only within 6 % of ID-1: an A4 page (11 % away)
+# under keystone can come within 12 %, and a page's sides must not jump to its printed frame.
+CARD_REFIT_ASPECT = 0.06
+CONTRAST_SIDE = 480  # working size of the colour-contrast check (the page search's)
+SIDE_SEARCH = 0.2  # how far (share of the card's short side) a side may move when refitted
+SIDE_SAMPLES = 48  # rays across each side
+SIDE_EDGE = 12.0  # gradient (Sobel/4 at 1000 px) of a card's edge against the table
+SIDE_PEAKS = 4  # candidate edge points kept per ray
+SIDE_HYPOTHESES = 80  # RANSAC line hypotheses per side and polarity
+SIDE_INLIER_PX = 1.5  # px from the fitted line that count as on it
+SIDE_MIN_INLIERS = 0.5  # share of the rays that must agree on the side's line
+
+
+def _side_line(grads: tuple[np.ndarray, np.ndarray], a: np.ndarray, b: np.ndarray, out: np.ndarray, reach: float,
+               rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray] | None:
+    """The straight edge near the side a-b that most rays across it agree on (RANSAC).
+
+    ``grads`` is the gradient image pair (gx, gy); along each ray the local maxima
+    of the gradient across the side are candidate edge points, of either polarity (a
+    white card on a dark keyboard, a grey card on a white cloth).
+    """
+    gx, gy = grads
+    h, w = gx.shape
+    ts = np.linspace(0.12, 0.88, SIDE_SAMPLES)
+    offs = np.arange(-reach, reach + 0.5, 0.5)
+    p = a[None, None, :] + ts[:, None, None] * (b - a)[None, None, :] + offs[None, :, None] * out[None, None, :]
+    x = np.clip(p[..., 0], 0, w - 1.001).astype(np.float32)
+    y = np.clip(p[..., 1], 0, h - 1.001).astype(np.float32)
+    g = cv2.remap(gx, x, y, cv2.INTER_LINEAR) * out[0] + cv2.remap(gy, x, y, cv2.INTER_LINEAR) * out[1]
+    best: tuple[int, np.ndarray] | None = None
+    for sign in (1.0, -1.0):
+        gs = g * sign
+        peak = (gs > SIDE_EDGE) & (gs >= np.roll(gs, 1, axis=1)) & (gs >= np.roll(gs, -1, axis=1))
+        # the strongest few peaks per ray (a page's text gives dozens; the edge is among the strongest)
+        rank = np.argsort(-np.where(peak, gs, 0.0), axis=1)[:, :SIDE_PEAKS]
+        ri = np.repeat(np.arange(len(ts)), SIDE_PEAKS)
+        ci = rank.ravel()
+        ok = peak[ri, ci]
+        ri, ci = ri[ok], ci[ok]
+        if len(ri) < SIDE_MIN_INLIERS * SIDE_SAMPLES:
+            continue
+        pts = p[ri, ci]
+        # all hypotheses at once: lines through random pairs of points on different rays
+        i, j = rng.integers(0, len(pts), (2, SIDE_HYPOTHESES))
+        keep = ri[i] != ri[j]
+        i, j = i[keep], j[keep]
+        if len(i) == 0:
+            continue
+        d = pts[j] - pts[i]
+        nrm = np.stack([-d[:, 1], d[:, 0]], axis=1) / (np.hypot(d[:, 0], d[:, 1])[:, None] + 1e-9)
+        dist = np.abs(np.einsum("hk,hpk->hp", nrm, pts[None, :, :] - pts[i][:, None, :]))
+        near = dist <= SIDE_INLIER_PX
+        hit = np.zeros((len(i), SIDE_SAMPLES), bool)  # one point per ray counts
+        hh, pp = np.nonzero(near)
+        hit[hh, ri[pp]] = True
+        rays = hit.sum(axis=1)
+        k = int(np.argmax(rays))
+        if best is None or int(rays[k]) > best[0]:
+            best = (int(rays[k]), pts[near[k]])
+    if best is None or best[0] < SIDE_MIN_INLIERS * SIDE_SAMPLES:
+        return None
+    line = cv2.fitLine(best[1].astype(np.float32), cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
+    return np.array([line[2], line[3]], float), np.array([line[0], line[1]], float)
+
+
+def refit_card_sides(image: np.ndarray, quad: Quad, keep_contrast: bool = False) -> Quad:
+    """Each side of a found card moved onto the straight edge most of its length agrees on.
+
+    A glare band or the phone's shadow joins the card to the table along part of a side,
+    and the region's outline bends out there; the card's edge is still a straight line of
+    strong gradient along most of the side.  Per side, candidate edge points within
+    :data:`SIDE_SEARCH` of the card's short side are taken on rays across it and the line
+    most rays agree on (RANSAC) replaces the side.  Sides with no such line stay.
+
+    ``keep_contrast``: the refit is kept only when the colour contrast across the outline
+    does not drop (:func:`~digitize.preprocess.paper.ring_contrast`): for an outline that
+    may be a page rather than a card (their measured proportions overlap under keystone),
+    a side must not move from the paper's edge onto a line printed inside it.
+    """
+    from digitize.preprocess.geometry import intersect_lines, quad_is_convex
+
+    q = order_corners(np.asarray(quad, float))
+    gray = cv2.GaussianBlur(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image, (3, 3), 0)
+    gray = gray.astype(np.float32)
+    grads = (cv2.Sobel(gray, cv2.CV_32F, 1, 0, ksize=3, scale=0.25),
+             cv2.Sobel(gray, cv2.CV_32F, 0, 1, ksize=3, scale=0.25))
+    _long, short = _sides(q)
+    reach = max(3.0, SIDE_SEARCH * short)
+    c = q.mean(axis=0)
+    rng = np.random.default_rng(0)  # deterministic: the same photo gives the same crop
+    lines = []
+    for i in range(4):
+        a, b = q[i], q[(i + 1) % 4]
+        d = b - a
+        out = np.array([-d[1], d[0]]) / (np.hypot(*d) + 1e-9)
+        if float((a + d / 2 - c) @ out) < 0:
+            out = -out
+        fit = _side_line(grads, a, b, out, reach, rng)
+        lines.append(fit if fit is not None else (a, d / (np.hypot(*d) + 1e-9)))
+    corners = [intersect_lines(lines[(i - 1) % 4], lines[i]) for i in range(4)]
+    if any(k is None for k in corners):
+        return q
+    res = order_corners(np.array(corners, float))
+    if not quad_is_convex(res) or not is_card_shaped(res) or np.max(np.hypot(*(res - q).T)) > reach * 1.5:
+        return q
+    if keep_contrast:
+        small, k = downscale(to_bgr(image), CONTRAST_SIDE)
+        lab = cv2.cvtColor(np.dstack([wipe_text(small[:, :, ch]) for ch in range(3)]), cv2.COLOR_BGR2LAB)
+        lab = lab.astype(np.float32)
+        if ring_contrast(lab, res * k) < ring_contrast(lab, q * k):
+            return q
+    return res
+
+
+def card_quarter_turn(gray: np.ndarray, mask: np.ndarray, use_classifier: bool = True) -> int | None:
+    """90 or 270 for a rectified card crop standing on its short side, when the page rule is unsure.
+
+    CCCD, Căn cước and CMND cards are printed landscape: their text lines run along the
+    long side.  A card photographed turned by a quarter turn comes out of the crop portrait,
+    and "cannot tell which way is up" would leave it sideways, which is wrong either way;
+    here the up/down vote is taken with the lines laid along the long side, and its sign
+    decides however weak it is.  None for a landscape crop (upright is then the likelier
+    guess) or when the lines do not run along the long side.
+    """
+    from digitize.preprocess.orient import analyse_orientation
+
+    h, w = gray.shape[:2]
+    if h <= w:
+        return None
+    turned = cv2.rotate(gray, cv2.ROTATE_90_CLOCKWISE)
+    ev = analyse_orientation(turned, use_classifier=use_classifier, min_direction_ratio=0.0, min_logodds=0.0,
+                             mask=cv2.rotate(mask, cv2.ROTATE_90_CLOCKWISE))
+    if ev.rotation_deg not in (0, 180):
+        return None
+    return (90 + ev.rotation_deg) % 360
+
+
 def card_output_size(size: tuple[int, int], long_side: int = CARD_LONG_SIDE_PX) -> tuple[int, int]:
     """The rectified card's (width, height): upscaled so its long side is ``long_side``.
 
@@ -156,7 +308,10 @@ __all__ = [
     "background_like",
     "card_candidates",
     "card_output_size",
+    "card_quarter_turn",
     "find_card_quad",
     "is_card_shaped",
+    "refit_card_sides",
     "sides_on_border",
+    "small_card_like",
 ]

@@ -25,11 +25,14 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
+# re-exported: the pipeline, the card search and tests import them from here
+from digitize.preprocess.choose import PAGE_ASPECT as PAGE_ASPECT
+from digitize.preprocess.choose import QuadCandidate as QuadCandidate
+from digitize.preprocess.choose import choose_candidate as choose_candidate
 from digitize.preprocess.geometry import (
     Quad,
     apply,
@@ -51,8 +54,6 @@ from digitize.preprocess.paper import (
     ring_contrast,
     wipe_text,
 )
-
-# re-exported: the pipeline and tests import them from here
 from digitize.preprocess.spread import find_spread_split as find_spread_split
 from digitize.preprocess.spread import split_matrices as split_matrices
 
@@ -60,17 +61,6 @@ from digitize.preprocess.spread import split_matrices as split_matrices
 A4_ASPECT = math.sqrt(2.0)  # 2024 form (A4), 2009/2014 pages (A3 folded = A4 pages)
 ID1_ASPECT = 85.6 / 54.0  # CCCD / Căn cước cards (ISO/IEC 7810 ID-1)
 KNOWN_ASPECTS = {"a4": A4_ASPECT, "id1": ID1_ASPECT}
-
-
-@dataclass(frozen=True)
-class QuadCandidate:
-    quad: Quad  # in the coordinates of the image passed to find_document_quad
-    score: float
-    support: float  # mean fraction of each side on a real edge
-    min_support: float
-    area_fraction: float
-    cue: str
-    ring: float = 99.0  # colour contrast across the outline (low: a frame printed on paper)
 
 
 def _largest_components(mask: np.ndarray, min_fraction: float, limit: int = 3) -> list[np.ndarray]:
@@ -394,15 +384,26 @@ def quad_candidates(image: np.ndarray, work_side: int = 480, min_area: float = 0
                     continue
                 score, ring = _score(quad, mean_sup, min_sup, area, closed_lab, strokes)
                 found.append(QuadCandidate(quad / s, score, mean_sup, min_sup, float(area), cue_name, ring))
-                if ring < 16.0:  # looks like a frame printed on the paper: look for the paper's edge
-                    outer = expand_outward(quad, [(gx, gy), *colour_grads])
+                if ring >= 16.0:
+                    continue
+                # looks like a frame printed on the paper: look for the paper's edge (the
+                # strongest edge out there, and the first one: see expand_outward)
+                # (and the first one whatever the colour out there, as a shadow or a glare band
+                # over the margin changes it: the scoring tells)
+                for first, lab_ in ((False, None), (True, None), (True, closed_lab)):
+                    outer = expand_outward(quad, [(gx, gy), *colour_grads], first=first, lab=lab_)
                     if outer is not None and _shape_ok(outer, w, h):
+                        oq = order_corners(outer)
+                        if any(np.max(np.hypot(*(oq - other).T)) < tol for other in seen):
+                            continue
+                        seen.append(oq)
                         o_area = quad_area(outer) / (w * h)
                         o_sup = edge_support(gx, gy, outer, extra=colour_grads)
                         o_score, o_ring = _score(outer, float(np.mean(o_sup)), float(np.min(o_sup)), o_area,
                                                  closed_lab, strokes)
-                        found.append(QuadCandidate(outer / s, o_score, float(np.mean(o_sup)),
-                                                   float(np.min(o_sup)), float(o_area), cue_name + "+outward", o_ring))
+                        found.append(QuadCandidate(outer / s, o_score, float(np.mean(o_sup)), float(np.min(o_sup)),
+                                                   float(o_area), cue_name + ("+first" if first else "+outward"),
+                                                   o_ring))
     found.sort(key=lambda c: -c.score)
     return found
 
@@ -477,105 +478,6 @@ def find_document(image: np.ndarray, min_score: float = 0.45) -> tuple[Quad | No
     return refine_quad(image, pull_in_to_paper(image, choice.quad)), False
 
 
-def _sides(q: np.ndarray) -> tuple[float, float]:
-    """(long, short) mean side lengths of an ordered quad."""
-    a = (np.hypot(*(q[1] - q[0])) + np.hypot(*(q[2] - q[3]))) / 2
-    b = (np.hypot(*(q[3] - q[0])) + np.hypot(*(q[2] - q[1]))) / 2
-    return max(a, b), min(a, b)
-
-
-PAGE_ASPECT = (1.25, 1.52)  # long/short side of a certificate page (2009/2014: 1.39; A4: 1.41)
-
-
-def _is_page(q: np.ndarray) -> bool:
-    long, short = _sides(q)
-    return PAGE_ASPECT[0] < long / max(short, 1e-6) < PAGE_ASPECT[1]
-
-
-def _is_spread_of(spread: np.ndarray, page: np.ndarray) -> bool:
-    """A4-like page, A3-like spread whose long side is about two page widths (a little more
-    when perspective makes the page the photo is taken from look smaller)."""
-    _, ps = _sides(page)
-    sl, ss = _sides(spread)
-    return _is_page(page) and 1.15 < sl / max(ss, 1e-6) < 1.75 and 1.6 < sl / max(ps, 1e-6) < 2.7
-
-
-def _facing_pages(cands: list[QuadCandidate], floor: float) -> QuadCandidate | None:
-    """Two page outlines side by side (an open certificate whose spread outline was not found
-    whole), one of them the best outline: their union, to be split later.  Pages are portrait
-    and meet along their long sides, so two ID cards (landscape) one above the other never pair."""
-    good = [c for c in cands[:6] if c.score >= floor and _is_page(order_corners(c.quad))]
-    if not good or good[0] is not cands[0]:
-        return None
-    a = good[0]
-    for b in good[1:]:
-        ratio = b.area_fraction / max(a.area_fraction, 1e-6)
-        if not 0.75 < ratio < 1.33:
-            continue
-        qa, qb = order_corners(a.quad), order_corners(b.quad)
-        _, short = _sides(qa)
-        tol = 0.3 * short
-        ca, cb = qa.mean(axis=0), qb.mean(axis=0)
-        if np.hypot(*(ca - cb)) < 0.7 * short:
-            continue  # two outlines of one page (its printed frame and its edge)
-        left, right = (qa, qb) if ca[0] < cb[0] else (qb, qa)
-        top, bottom = (qa, qb) if ca[1] < cb[1] else (qb, qa)
-        upright = abs(left[3][1] - left[0][1]) > abs(left[1][0] - left[0][0])  # taller than wide
-        if (upright and np.hypot(*(left[1] - right[0])) < tol
-                and np.hypot(*(left[2] - right[3])) < tol):
-            union = np.array([left[0], right[1], right[2], left[3]])
-        elif (np.hypot(*(top[3] - bottom[0])) < tol and np.hypot(*(top[2] - bottom[1])) < tol
-              and abs(top[1][0] - top[0][0]) > abs(top[3][1] - top[0][1])):
-            union = np.array([top[0], top[1], bottom[2], bottom[3]])
-        else:
-            continue
-        return QuadCandidate(union, min(a.score, b.score), min(a.support, b.support),
-                             min(a.min_support, b.min_support), a.area_fraction + b.area_fraction,
-                             "facing-pages", min(a.ring, b.ring))
-    return None
-
-
-def _contains(outer: Quad, points: np.ndarray) -> bool:
-    contour = order_corners(outer).astype(np.float32).reshape(-1, 1, 2)
-    margin = -0.01 * math.sqrt(max(quad_area(outer), 1.0))
-    return all(cv2.pointPolygonTest(contour, (float(x), float(y)), True) >= margin for x, y in points)
-
-
-def choose_candidate(cands: list[QuadCandidate], min_score: float = 0.45) -> QuadCandidate:
-    """The outermost good outline: a strong inner one is usually a frame printed on the page.
-
-    Among candidates scoring within 20 % of the best, the largest one that contains the
-    best one wins (a page in an open spread also gives way to the spread, which is then split).
-    """
-    best = cands[0]
-    bq = order_corners(best.quad)
-    diag = math.sqrt(max(quad_area(best.quad) / max(best.area_fraction, 1e-6), 1.0)) * math.sqrt(2.0)
-    # One page of an open spread: a candidate about twice as large shares two of its
-    # corners (the outer side) and contains it.  The spread is wanted (it is split later).
-    for c in cands[1:]:
-        if c.score < max(min_score, 0.6 * best.score):
-            continue
-        ratio = c.area_fraction / max(best.area_fraction, 1e-6)
-        if not 1.6 < ratio < 3.0:
-            continue
-        cq = order_corners(c.quad)
-        shared = sum(1 for p in bq if np.min(np.hypot(*(cq - p).T)) < 0.03 * diag)
-        if shared >= 2 and _contains(c.quad, bq) and _is_spread_of(cq, bq):
-            return c
-    pair = _facing_pages(cands, max(min_score, 0.5 * best.score))  # the pairing is strong evidence
-    if pair is not None:
-        return pair
-    choice = best
-    if best.ring >= 16.0:  # a real outline (table or bed around it): keep it
-        return best
-    for c in cands[1:]:
-        if c.score < max(min_score, 0.8 * best.score) or c.area_fraction <= choice.area_fraction:
-            continue
-        if _contains(c.quad, bq):
-            choice = c
-    return choice
-
-
 def page_size(quad: Quad, snap_tolerance: float = 0.06, max_side: int = 4000) -> tuple[int, int, str | None]:
     """Output (width, height) for a rectified quad and the known format it snapped to.
 
@@ -611,6 +513,15 @@ def rectify_matrix(quad: Quad, size: tuple[int, int]) -> np.ndarray:
     return cv2.getPerspectiveTransform(src, dst).astype(np.float64)
 
 
+# A side clipped by the frame runs ALONG it: parallel to the border (its two ends within
+# 0.3 % of the image's long side of each other; measured 0-0.25 % after refinement) and
+# within 2 % of it (the region cues leave it a few px inside).  A flat scan turned by half a
+# degree touches the border with one corner only (its side runs 0-8 px, 0.45 %, from it):
+# all four corners are in view, no retake.
+CUT_OFF_SIDE = 0.02
+CUT_OFF_PARALLEL = 0.003
+
+
 def quad_cut_off(quad: Quad, image_size: tuple[int, int], margin: float = 0.004) -> bool:
     """True when a corner lies outside the frame (the document is cut off)."""
     w, h = image_size
@@ -619,12 +530,14 @@ def quad_cut_off(quad: Quad, image_size: tuple[int, int], margin: float = 0.004)
     if bool(np.any(q[:, 0] < -m) or np.any(q[:, 1] < -m) or np.any(q[:, 0] > w - 1 + m)
             or np.any(q[:, 1] > h - 1 + m)):
         return True
-    # a whole side lying on the frame's edge: the paper goes on beyond the photo
-    edge = 0.02 * max(w, h)
+    # a whole side lying ON the frame's edge: the region was clipped by the frame, the paper
+    # goes on beyond the photo
+    edge = CUT_OFF_SIDE * max(w, h)
     for i in range(4):
         a, b = q[i], q[(i + 1) % 4]
         for axis, limit in ((0, 0.0), (0, w - 1.0), (1, 0.0), (1, h - 1.0)):
-            if abs(a[axis] - limit) < edge and abs(b[axis] - limit) < edge:
+            if (abs(a[axis] - limit) < edge and abs(b[axis] - limit) < edge
+                    and abs(a[axis] - b[axis]) < CUT_OFF_PARALLEL * max(w, h)):
                 return True
     return False
 

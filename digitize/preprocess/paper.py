@@ -75,19 +75,83 @@ def ring_contrast(lab: np.ndarray, quad: Quad, width: float = 0.025) -> float:
     return float(np.sqrt((((mo - mi) ** 2) * np.array([0.5, 1.0, 1.0], np.float32)).sum()))
 
 
+PRINTED_FRAME_RING = 16.0  # colour contrast across an outline below which paper lies on both sides
+FIRST_EDGE_GRADIENT = 10.0  # gradient (Sobel/4 at 480 px) of a paper edge; the blank margin stays below ~4
+
+
+MARGIN_MIN_RAYS = 10  # of 24 rays across a side: a blank margin seen along most of the side
+
+
+def _first_edge_line(a: np.ndarray, d: np.ndarray, nrm: np.ndarray, ts: np.ndarray,
+                     grads: list[tuple[np.ndarray, np.ndarray]], lab: np.ndarray | None,
+                     paper: np.ndarray | None, lo: float, hi: float) -> tuple[np.ndarray, np.ndarray] | None:
+    """The first edge outside one side of a printed frame, or None when the side is the paper's edge.
+
+    Along rays outward from the side, past the printed line itself (``lo`` px, the width
+    of a guilloche band), the margin of a printed frame is blank paper in the page's paper
+    colour; the paper's edge is the first edge across it.  A side already on the paper's
+    edge has the table out there (another colour than the page's paper in the band from
+    ``lo`` to ``2 lo``), and stays.
+    """
+    h, w = grads[0][0].shape[:2]
+    offs = np.arange(lo, hi, 1.0)
+    p = a[None, None, :] + ts[:, None, None] * d[None, None, :] + offs[None, :, None] * nrm[None, None, :]
+    x = np.round(p[..., 0]).astype(int)
+    y = np.round(p[..., 1]).astype(int)
+    valid = (x >= 1) & (x < w - 1) & (y >= 1) & (y < h - 1)
+    xc, yc = np.clip(x, 0, w - 1), np.clip(y, 0, h - 1)
+    mag = np.zeros(x.shape, np.float32)
+    for gx, gy in grads:
+        mag = np.maximum(mag, np.abs(gx[yc, xc] * nrm[0] + gy[yc, xc] * nrm[1]))
+    mag *= valid
+    if lab is not None and paper is not None:
+        # just past the printed line: the blank margin (the page's paper) or the table
+        band = lab[yc[:, : max(1, int(lo))], xc[:, : max(1, int(lo))]].reshape(-1, 3)
+        dist = float(np.sqrt((((np.median(band, axis=0) - paper) ** 2) * np.array([0.5, 1.0, 1.0])).sum()))
+        if dist >= 2 * PAPER_COLOUR_DIST:
+            return None
+    over = mag > FIRST_EDGE_GRADIENT
+    k0 = np.argmax(over, axis=1)  # the first edge past the printed line
+    rows = np.flatnonzero(over.any(axis=1))
+    if len(rows) < MARGIN_MIN_RAYS:
+        return None
+    # the crest of each first edge: the maximum within a few px further out
+    k = np.array([k0[r] + int(np.argmax(mag[r, k0[r]:k0[r] + 4])) for r in rows])
+    pts = p[rows, k]
+    line = cv2.fitLine(pts.astype(np.float32), cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
+    u0, p0 = line[:2], line[2:]
+    resid = np.abs((pts - p0) @ np.array([-u0[1], u0[0]]))
+    near = resid <= max(2.0, float(np.median(resid)) * 2)  # starts on a key or a mat strand: left out
+    if near.sum() >= 8:
+        line = cv2.fitLine(pts[near].astype(np.float32), cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
+    return np.array([line[2], line[3]], float), np.array([line[0], line[1]], float)
+
+
 def expand_outward(quad: Quad, grads: list[tuple[np.ndarray, np.ndarray]], lo: float = 0.012,
-                    hi: float = 0.1) -> Quad | None:
+                    hi: float = 0.1, first: bool = False, lab: np.ndarray | None = None) -> Quad | None:
     """The paper's edge outside a printed frame: per side, the strongest edge further out.
 
     Each side is sampled; along the outward normal, between ``lo`` and ``hi`` of the
     image diagonal, the strongest gradient across the side is taken, and a robust line is
     fitted through those points.  None when a side has no consistent edge out there.
+
+    With ``first``, the FIRST edge out from the frame is taken instead of the strongest:
+    beside the page there may be the booklet's adjacent page, a keyboard or a mat whose
+    own edges are stronger than the page's edge against them, but the page's edge is the
+    first thing met crossing the blank margin (:func:`_first_edge_line`); a side with no
+    blank margin outside it is the paper's edge already and stays.  ``lab`` (the ink-free
+    image) also requires the margin to be the page's paper colour.
     """
     h, w = grads[0][0].shape[:2]
     diag = math.hypot(w, h)
     q = order_corners(quad)
     centre = q.mean(axis=0)
     offs = np.arange(lo * diag, hi * diag, 1.0)
+    paper = None
+    if lab is not None:  # the page's paper: the commonest ink-free colour of the inner part
+        inner = np.clip(np.round(centre + (q - centre) * 0.7).astype(int), 0, [w - 1, h - 1])
+        (x0, y0), (x1, y1) = inner.min(axis=0), inner.max(axis=0) + 1
+        paper = np.median(lab[y0:y1:3, x0:x1:3].reshape(-1, 3), axis=0)
     lines = []
     for i in range(4):
         a, b = q[i], q[(i + 1) % 4]
@@ -100,6 +164,10 @@ def expand_outward(quad: Quad, grads: list[tuple[np.ndarray, np.ndarray]], lo: f
         if float((a + d / 2 - centre) @ nrm) < 0:  # make the normal point outward
             nrm = -nrm
         ts = np.linspace(0.15, 0.85, 24)
+        if first:
+            side = _first_edge_line(a, d, nrm, ts, grads, lab, paper, lo * diag, hi * diag)
+            lines.append(side if side is not None else (a, u))  # no blank margin outside: the paper's edge
+            continue
         p = a[None, None, :] + ts[:, None, None] * d[None, None, :] + offs[None, :, None] * nrm[None, None, :]
         x = np.round(p[..., 0]).astype(int)
         y = np.round(p[..., 1]).astype(int)
@@ -110,7 +178,7 @@ def expand_outward(quad: Quad, grads: list[tuple[np.ndarray, np.ndarray]], lo: f
             mag = np.maximum(mag, np.abs(gx[yc, xc] * nrm[0] + gy[yc, xc] * nrm[1]))
         mag *= valid
         k = np.argmax(mag, axis=1)
-        strong = mag[np.arange(len(ts)), k] > 10.0
+        strong = mag[np.arange(len(ts)), k] > FIRST_EDGE_GRADIENT
         if strong.sum() < 10:
             return None
         pts = p[np.arange(len(ts)), k][strong]
@@ -157,7 +225,6 @@ def homogeneity(lab: np.ndarray, quad: Quad) -> float:
     return float((d < 12.0).mean())
 
 
-PRINTED_FRAME_RING = 16.0  # colour contrast across an outline below which paper lies on both sides
 # A printed frame on a sheet that is the whole image leaves a thin margin: the frame covers
 # most of the image (light cloth around a smaller page can pass the colour test).
 PAPER_BORDER_MIN_AREA = 0.8

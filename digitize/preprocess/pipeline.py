@@ -133,12 +133,18 @@ def preprocess(
     # -- 1. find the document -----------------------------------------------------------
     quad, whole_page = crop_mod.find_document(ana) if opts.find_document else (None, False)
     is_card = False
-    if opts.find_document and not whole_page and cards.background_like(quad, (ana.shape[1], ana.shape[0])):
-        # Nothing found, or the table itself: an ID card small in the frame is looked for.
+    ana_size = (ana.shape[1], ana.shape[0])
+    if opts.find_document and not whole_page and (cards.background_like(quad, ana_size)
+                                                  or cards.small_card_like(quad, ana_size)):
+        # Nothing found, the table itself, or a small card-shaped outline (which may have taken
+        # in a row of keys): the card search, made for ID cards small in the frame, answers.
         card = cards.find_card_quad(ana)
         if card is not None:
-            quad = crop_mod.refine_quad(ana, pull_in_to_paper(ana, card.quad))
+            quad = crop_mod.refine_quad(ana, cards.refit_card_sides(ana, pull_in_to_paper(ana, card.quad)))
             is_card = True
+    if quad is not None and not is_card and cards.is_card_shaped(quad, cards.CARD_REFIT_ASPECT):
+        # a card the page search found (larger in the frame): its sides refitted the same way
+        quad = crop_mod.refine_quad(ana, cards.refit_card_sides(ana, quad, keep_contrast=True))
     found = quad is not None
     card_crop = False
     if quad is None:
@@ -194,9 +200,15 @@ def preprocess(
     _debug_write(debug, "04_ink_mask.png", mask_a)
     rotation: int | None = 0
     skew: float | None = 0.0
+    card_turned = False
     if opts.orient:
         ev = analyse_orientation(gray_a, use_classifier=opts.use_classifier, mask=mask_a)
         rotation = ev.rotation_deg
+        if rotation is None and card_crop:
+            rotation = cards.card_quarter_turn(gray_a, mask_a, use_classifier=opts.use_classifier)
+            card_turned = rotation is not None
+            if card_turned:
+                warnings.append(f"orient: an ID card standing on its short side; turned by {rotation} degrees")
         if rotation is None:
             warnings.append("orient: cannot tell which way is up (" + "; ".join(ev.notes) + "); left as is")
         est = None
@@ -208,6 +220,8 @@ def preprocess(
             skew = est.angle if ev.direction_ratio >= 1.0 else -est.angle
         if rotation is None and ev.direction_ratio < 1.0:
             skew = None  # lines run vertically but we do not know which way: do not guess
+        if card_turned:
+            skew = 0.0  # the crop is the rectified card: its sides are the card's, nothing left to level
     if not opts.deskew:
         skew = 0.0
     if skew is None:
