@@ -19,19 +19,24 @@ from itertools import combinations, product
 from digitize.fields import idnumbers
 from digitize.fields.mrz import MrzResult, check_digit, parse_mrz
 from digitize.fields.mrz_name import repair_name_row
+from digitize.fields.text import fold
 from digitize.model import nfc
 
 NO_EXPIRY = "Không thời hạn"  # the printed expiry of a card valid for life (and the value it extracts to)
 
 _MRZ_GLYPHS = str.maketrans({"«": "<", "‹": "<", "(": "<", "[": "<", "{": "<", "≤": "<", "‘": "",
                              "ó": "6", "ò": "6", "ö": "6", "Ó": "6", "Ò": "6", "Ö": "6", "Ø": "0", "ø": "0",
-                             "¿": "4"})
+                             "¿": "4", "£": "E"})
 _MRZ_SHAPE = re.compile(r"<<|KKK|[I1T]?[DO0]VNM|\d{6}[0-9<][MF<]")
 
 
 def clean_mrz_text(text: str) -> str:
-    """``text`` as MRZ characters: look-alike glyphs mapped, upper case, anything else dropped."""
-    t = nfc(text).translate(_MRZ_GLYPHS).upper()
+    """``text`` as MRZ characters: look-alike glyphs mapped, upper case, anything else dropped.
+
+    A letter the OCR read with a Vietnamese accent ("LẾ", "LÔNG") keeps its base letter: the
+    MRZ has fixed positions, and dropping the letter would shift the rest of the name row.
+    """
+    t = fold(nfc(text).translate(_MRZ_GLYPHS), keep_case=True).upper()
     return re.sub(r"[^A-Z0-9<]", "", t)
 
 

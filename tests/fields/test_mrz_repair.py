@@ -44,3 +44,12 @@ def test_the_name_row_is_repaired_from_the_name_vocabulary() -> None:
     assert line == "TRAN<<THI<BICH<NGOC<<<<<<<<<<<" and known and reasons
     line, _, known = repair_name_row("NGUYEN<<DIEU<HOOOA<<<<<<<<<<<<")
     assert not known  # a word outside the vocabulary is left as read
+
+
+def test_clean_mrz_text_keeps_the_base_letter_of_an_accented_misread() -> None:
+    from digitize.fields.mrz_repair import clean_mrz_text
+
+    # A name row read with Vietnamese accents keeps its length: positions are fixed in the MRZ.
+    assert clean_mrz_text("LẾ<<THE<LÔNG<<") == "LE<<THE<LONG<<"
+    assert clean_mrz_text("L£<<THE‹LONG«<") == "LE<<THE<LONG<<"
+    assert clean_mrz_text("IDVNM 0123") == "IDVNM0123"
