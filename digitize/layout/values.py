@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from digitize.fields import landuse
+from digitize.fields.authority import parse_authority
 from digitize.fields.dateline import read_date_line
 from digitize.fields.domain_words import correct_domain_words, correct_land_use_name, repair_land_use_code
 from digitize.fields.idnumbers import normalize_id_number, normalize_sex
@@ -147,6 +148,9 @@ def _authority(raw: str) -> Normalized | None:
     text = text_value(raw)
     if not text:
         return None
+    parsed = parse_authority(text)
+    if parsed is not None:
+        return Normalized(parsed.value, list(parsed.reasons), parsed.score)
     correction = correct_authority(text)
     value, reasons, score = correction.value, list(correction.reasons), correction.score
     m = _AUTHORITY_PLACE.search(value)
