@@ -280,7 +280,8 @@ def parse_land_uses(text: str, *, urban: bool | None = None) -> list[LandUse]:
     t = _LABEL_PREFIX.sub("", clean_text(text))
     out: list[LandUse] = []
     for part in _SPLIT_USES.split(t):
-        part = part.strip(" .,;:")
+        # Marks before a part ("ˆ Đất ở ...": a speck or a stroke read as a character) are no part of its name.
+        part = re.sub(r"^(?:[^\w(]|[\u02b0-\u02ff])+", "", part).strip(" .,;:")  # modifier letters too
         if not part or len(out) >= 50:
             continue
         area = None

@@ -57,3 +57,8 @@ def test_two_uses_with_codes_and_areas() -> None:
 def test_folk_terms_and_lone_words_are_not_codes() -> None:
     assert split_name_and_code("Đất thổ cư") is None
     assert split_name_and_code("Đất vườn Sơn") is None
+
+
+def test_a_mark_before_the_name_does_not_stop_its_correction() -> None:
+    [use] = _uses("ˆ Đất ỡ gi nông thôn: 310,5 mz")
+    assert use["ten"] == "Đất ở tại nông thôn" and use["dien_tich"] == 310.5
