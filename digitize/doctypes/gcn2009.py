@@ -8,6 +8,7 @@ from digitize.doctypes.gcn_checks import gcn_checks
 from digitize.doctypes.gcn_dateline import date_line
 from digitize.doctypes.gcn_parcels import parcel_table, shared_parcel_attributes, sketch
 from digitize.doctypes.gcn_people import authority, persons
+from digitize.doctypes.gcn_registry import registry_beside_label
 from digitize.model import DocType
 
 EVIDENCE: tuple[Rule, ...] = (
@@ -33,6 +34,6 @@ FAMILY = Family(
     evidence={DocType.GCN_2009_2014: EVIDENCE},
     templates=("gcn_2009_2014",),
     extractors={"persons": persons, "authority": authority, "sketch": sketch, "parcel_table": parcel_table,
-                "date_line": date_line},
+                "date_line": date_line, "registry_beside_label": registry_beside_label},
     checks={"gcn": gcn_checks, "shared_parcel_attributes": shared_parcel_attributes},
 )

@@ -8,6 +8,7 @@ from digitize.doctypes.gcn_checks import gcn_checks, gcn_qr
 from digitize.doctypes.gcn_dateline import date_line
 from digitize.doctypes.gcn_parcels import sketch
 from digitize.doctypes.gcn_people import authority, persons
+from digitize.doctypes.gcn_registry import registry_beside_label
 from digitize.doctypes.gcn_serial import serial_by_shape
 from digitize.model import DocType
 
@@ -31,7 +32,7 @@ FAMILY = Family(
     evidence={DocType.GCN_2024: EVIDENCE},
     templates=("gcn_2024",),
     extractors={"persons": persons, "authority": authority, "sketch": sketch, "date_line": date_line,
-                "serial_by_shape": serial_by_shape},
+                "serial_by_shape": serial_by_shape, "registry_beside_label": registry_beside_label},
     checks={"gcn": gcn_checks, "gcn_qr": gcn_qr},
     fallback_role=("trang_1", PAGE_1),
 )

@@ -8,6 +8,7 @@ from digitize.doctypes.gcn_checks import gcn_checks
 from digitize.doctypes.gcn_dateline import date_line
 from digitize.doctypes.gcn_parcels import parcel_table, shared_parcel_attributes
 from digitize.doctypes.gcn_people import authority, persons
+from digitize.doctypes.gcn_registry import registry_beside_label
 from digitize.model import DocType
 
 EVIDENCE: tuple[Rule, ...] = (
@@ -27,6 +28,7 @@ FAMILY = Family(
     name="gcn_old",
     evidence={DocType.GCN_TRUOC_2009: EVIDENCE},
     templates=("gcn_truoc_2009",),
-    extractors={"persons": persons, "authority": authority, "parcel_table": parcel_table, "date_line": date_line},
+    extractors={"persons": persons, "authority": authority, "parcel_table": parcel_table, "date_line": date_line,
+                "registry_beside_label": registry_beside_label},
     checks={"gcn": gcn_checks, "shared_parcel_attributes": shared_parcel_attributes},
 )

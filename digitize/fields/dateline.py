@@ -40,6 +40,15 @@ DATE_LINE_NO_YEAR = re.compile(
     r"(?:^|(?<=[\n\t]))[ \t]*(?P<place>[^\n\t,;:]{2,60}?)\s*,\s*(?P<date>" + _NGAY + r"(?P<day>" + _PART + r")"
     + _THANG + r"(?P<month>" + _PART + r")(?:" + _NAM + r"[^\n\t]{0,10})?)"
 )
+# The line as the line detector leaves it when the handwriting breaks it up: the pieces of one
+# printed row put together again, the words "ngày" / "tháng" lost or garbled ("Lý Nhân, ngỏ" +
+# "ng „_ năm 2021").  Only the place (start of the row, then a comma or a dot), the printed
+# "năm" and the year are required; the caller checks the place against the gazetteer, as
+# nothing else marks such a row as the date line.
+DATE_LINE_LOOSE = re.compile(
+    r"^[ \t]*(?P<place>[^\n\t,;:.]{2,40}?)\s*[,.]\s*(?P<date>(?P<day>[^\n]{0,30}?)" + _NAM
+    + r"\s*[.:]?\s*(?P<year>[12][0-9a-z]{3}))(?![0-9a-z])"
+)
 # Dotted leaders and the marks OCR makes of them.
 _LEADER = re.compile(r"[.…_·:,]{2,}|…")
 # Years a certificate's date line can carry (the earliest land certificates to the near future).

@@ -201,9 +201,72 @@ class LandUse:
     match: LandUseMatch | None = None
 
 
+# The land-type code printed after the name, "Đất ở tại đô thị (ODT)" (2024 form, "c. Loại đất"):
+# in brackets, the closing one often lost ("(ONT"), or a bare code ending the part.
+_PRINTED_CODE = re.compile(r"\s*(?:[(\[{]\s*([A-Z0-9]{3})\s*[)\]}]?|(?<=\s)([A-Z]{3}))\s*$")
+# Digits OCR reads for the capital letters of a code ("0NT" -> "ONT").
+_CODE_LOOKALIKES = str.maketrans({"8": "B", "0": "O", "1": "L", "5": "S", "2": "Z", "6": "G", "4": "A"})
+# Share of the official name's letters that may differ when the printed code confirms which
+# name it is: the code is independent evidence, so a badly garbled name ("Đi ở tại nông thôe")
+# is still that name; without a code the fuzzy match allows only an eighth (_fuzzy_name).
+NAME_EDIT_SHARE_WITH_CODE = 0.25
+
+
+@dataclass(frozen=True)
+class NameAndCode:
+    """A land-use part cut into the name (official where the code confirms it) and its code."""
+
+    ten: str
+    code: str | None
+    reasons: list[str]
+    score: float
+
+
+def _letters(text: str) -> str:
+    """Folded letters and single spaces only (OCR punctuation inside a name dropped)."""
+    return re.sub(r"\s+", " ", re.sub(r"[^a-z ]", " ", fold(text).lower())).strip()
+
+
+def split_name_and_code(part: str) -> NameAndCode | None:
+    """'Đất ở tại nông thôn (ONT)' -> name 'Đất ở tại nông thôn', code ONT.
+
+    The name field holds the name only.  Where the printed code is a current one and the printed
+    name is that code's official name within :data:`NAME_EDIT_SHARE_WITH_CODE`, the official name
+    is given ('Đi ở tại nông thôe (ONT' -> 'Đất ở tại nông thôn'); where name and code name
+    different land types, the name is kept as read and the score drops (review).  ``None``
+    when the part ends with no code.
+    """
+    m = _PRINTED_CODE.search(part)
+    if m is None or m.start() == 0:
+        return None
+    token = (m.group(1) or m.group(2) or "").upper()
+    code = token.translate(_CODE_LOOKALIKES)
+    if code not in _ALL_CODES:
+        return None
+    name = part[:m.start()].strip(" .,;:-")
+    reasons = [] if code == token else [f"land-use code read '{token}', repaired to {code}"]
+    if not name:
+        return NameAndCode("", code, reasons, 0.95)
+    t = LAND_TYPES.get(code)
+    if t is not None and not t.is_group:
+        target, got = _letters(t.name), _letters(name)
+        edits = Levenshtein.distance(got, target)
+        if edits <= NAME_EDIT_SHARE_WITH_CODE * len(target):
+            if name != t.name:
+                reasons.append(f"name put back to the official name of {code} ({edits} letter(s) differed)")
+            return NameAndCode(t.name, code, reasons, 1.0 if edits == 0 and code == token else 0.95)
+    alone = land_use_code(name)
+    if alone is not None and _same_type(alone.code, code):
+        return NameAndCode(name, code, [*reasons, "printed code agrees with the printed name"], 1.0)
+    if alone is not None:
+        return NameAndCode(name, code, [*reasons, f"printed name suggests {alone.code}, printed code {code}: "
+                                                  "name and code disagree"], 0.6)
+    return NameAndCode(name, code, [*reasons, f"printed name not recognised; code {code} as printed"], 0.8)
+
+
 _SPLIT_USES = re.compile(r"\s*(?:;|\n|\+|,\s*(?=(?:đ|Đ|d|D)(?:ấ|a|Ấ|A)t\b)|,\s*(?=[A-Z]{3}\b))\s*")
 # The area at the end of a part; the superscript of "m²" is often misread ("m`", "m'", "m>").
-_AREA_TAIL = re.compile(r"[:\-]?\s*(?:dt|diện tích)?\s*:?\s*(\d[\d., ]*(?:\s*(?:m\s*[²2?`'’>Ỷ]?|ha))?)\s*$",
+_AREA_TAIL = re.compile(r"[:\-]?\s*(?:dt|diện tích)?\s*:?\s*(\d[\d., ]*(?:\s*(?:m\s*[²2?`'’>Ỷ°ºz]?|ha))?)\s*$",
                         re.IGNORECASE)
 
 
@@ -217,7 +280,8 @@ def parse_land_uses(text: str, *, urban: bool | None = None) -> list[LandUse]:
     t = _LABEL_PREFIX.sub("", clean_text(text))
     out: list[LandUse] = []
     for part in _SPLIT_USES.split(t):
-        part = part.strip(" .,;:")
+        # Marks before a part ("ˆ Đất ở ...": a speck or a stroke read as a character) are no part of its name.
+        part = re.sub(r"^(?:[^\w(]|[\u02b0-\u02ff])+", "", part).strip(" .,;:")  # modifier letters too
         if not part or len(out) >= 50:
             continue
         area = None
@@ -228,6 +292,12 @@ def parse_land_uses(text: str, *, urban: bool | None = None) -> list[LandUse]:
             name = part[: m.start()].strip(" .,;:-")
         if not name:
             continue
+        coded = split_name_and_code(name)
+        if coded is not None and coded.ten:
+            found = _resolve(coded.code or "", coded.score, coded.reasons, urban)
+            if found is not None:
+                out.append(LandUse(ten=coded.ten, ma=found.code, dien_tich=area, match=found))
+                continue
         match = land_use_code(name, urban=urban)
         out.append(LandUse(ten=name, ma=match.code if match else None, dien_tich=area, match=match))
     return out

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from digitize.fields.idnumbers import check_cccd, parse_cmnd
-from digitize.fields.normalize import normalize_area, normalize_date, normalize_registry_number, normalize_serial
+from digitize.fields.normalize import normalize_area, normalize_date, normalize_serial
 from digitize.fields.result import Check
 
 __all__ = [
@@ -147,7 +147,10 @@ def check_registry_number(value: object) -> Check:
     """A registry number has a known prefix (CH, CS, CT, CN, VP, BC...) and digits."""
     if not isinstance(value, str) or not value.strip():
         return Check(None, ["no registry number"])
-    return Check(True, []) if normalize_registry_number(value) else Check(False, ["no known prefix + digits"])
+    from digitize.fields.registry_number import registry_problems
+
+    problems = registry_problems(value.strip())
+    return Check(False, problems) if problems else Check(True, [])
 
 
 def check_cmnd(value: object) -> Check:

@@ -11,7 +11,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from digitize.fields import landuse
+from digitize.fields import landuse, registry_number
+from digitize.fields.authority import parse_authority
 from digitize.fields.dateline import read_date_line
 from digitize.fields.domain_words import correct_domain_words, correct_land_use_name, repair_land_use_code
 from digitize.fields.idnumbers import normalize_id_number, normalize_sex
@@ -20,7 +21,6 @@ from digitize.fields.normalize import (
     normalize_area,
     normalize_date,
     normalize_number_string,
-    normalize_registry_number,
     normalize_serial,
     normalize_year,
 )
@@ -147,6 +147,9 @@ def _authority(raw: str) -> Normalized | None:
     text = text_value(raw)
     if not text:
         return None
+    parsed = parse_authority(text)
+    if parsed is not None:
+        return Normalized(parsed.value, list(parsed.reasons), parsed.score)
     correction = correct_authority(text)
     value, reasons, score = correction.value, list(correction.reasons), correction.score
     m = _AUTHORITY_PLACE.search(value)
@@ -295,10 +298,13 @@ _OLD_REGISTRY = re.compile(r"[0-9][0-9A-Za-zĐđÐ./\-\s]*[0-9A-Za-zĐđÐ]")
 
 
 def _registry(raw: str) -> Normalized | None:
-    """Registry number: 'CS 05494' -> 'CS05494'; old books ('03451 QSDĐ/1094/QĐ-UB') kept, spaces removed."""
-    value = normalize_registry_number(raw)
-    if value:
-        return Normalized(value)
+    """Registry number: 'CS 05494' -> 'CS05494'; old books ('03451 QSDĐ/1094/QĐ-UB') with their
+    formula letters restored; a bare number only when it could be a serial (short), for review.
+    See :mod:`digitize.fields.registry_number`."""
+    for read in (registry_number.modern, registry_number.old_book):
+        found = read(raw)
+        if found is not None:
+            return Normalized(found.value, list(found.reasons), found.score)
     text = text_value(raw)
     if not text:
         return None
@@ -306,21 +312,10 @@ def _registry(raw: str) -> Normalized | None:
     if m is None or sum(c.isdigit() for c in m.group(0)) < 3:
         return None
     value = re.sub(r"\s+", "", m.group(0))
-    reasons = ["registry number without a CH/CS/... prefix (older book)"]
-    book = _OLD_BOOK.fullmatch(value)
-    if book is not None:
-        # "<n> QSDĐ/<decision>/QĐ-UB": the letters are fixed words, so "QSDD" or a dot before
-        # them is an OCR error, not a variant
-        canonical = f"{book['n']}QSDĐ/{book['decision']}/QĐ-{book['body']}"
-        if canonical != value:
-            reasons.append("'QSDĐ' and 'QĐ' of the old book number spelled as printed")
-            value = canonical
-    return Normalized(value, reasons, 0.8)
-
-
-# The fixed words as OCR breaks them: dots between their letters ('.Q.SDĐ'), a doubled 'Đ'.
-_OLD_BOOK = re.compile(r"(?P<n>\d+)[.,]?Q\.?S\.?D\.?[DĐđÐ]{1,2}\.?/(?P<decision>\d+)/Q[DĐđÐ]{1,2}-?(?P<body>UBND|UB)",
-                       re.IGNORECASE)
+    if value.isdigit():
+        bare = registry_number.bare_number(value)
+        return Normalized(bare.value, list(bare.reasons), bare.score) if bare is not None else None
+    return Normalized(value, ["registry number without a CH/CS/... prefix (older book)"], 0.8)
 
 
 def _code12(raw: str) -> Normalized | None:

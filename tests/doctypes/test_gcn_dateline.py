@@ -91,3 +91,26 @@ def test_the_date_line_normaliser_reads_a_second_readers_plain_date() -> None:
     dotted = normalize("date_line", "ngày ..14.. tháng ..7.. năm 2025")
     assert dotted is not None and dotted.value == "2025-07-14" and dotted.score < 1.0
     assert normalize("date_line", "ngày ..A.. tháng ..7.. năm 2025") is None
+
+
+def test_a_date_line_split_by_handwriting_is_put_together() -> None:
+    # The handwritten day raised one piece: the detector returns two lines, in two rows of the
+    # reading order, and OCR lost the word "ngày".
+    lines = [_line("7 tháng 3 năm 2019", 1150, 392), _line("Hà Tĩnh. ::", 900, 404)]
+    fields = _fields(lines, "gcn_2009_2014", one_reader=True)
+    assert fields["noi_cap"].value == "Hà Tĩnh"
+    assert fields["ngay_cap"].value is None  # no "ngày": the day is not told apart, nothing invented
+    assert any("year 2019 printed" in r for r in fields["ngay_cap"].reasons)
+
+
+def test_garbled_date_words_on_two_pieces() -> None:
+    lines = [_line("Kim Bảng, ngỏ", 900, 400), _line("ng „_ năm 2020", 1120, 396)]
+    fields = _fields(lines, "gcn_2009_2014", one_reader=True)
+    assert fields["noi_cap"].value == "Kim Bảng"
+    assert fields["ngay_cap"].status != FieldStatus.EXTRACTED
+
+
+def test_a_row_whose_start_is_no_place_is_not_a_date_line() -> None:
+    lines = [_line("Ghi chú, cấp đổi năm 2019", 900, 400)]
+    fields = _fields(lines, "gcn_2009_2014", one_reader=True)
+    assert "noi_cap" not in fields or fields["noi_cap"].value is None

@@ -35,7 +35,7 @@ def test_a_2024_two_column_row_read_as_one_line_is_split_into_its_items() -> Non
     assert fields["thua_dat[0].so_thua"].value == "347"
     assert fields["thua_dat[0].so_to_ban_do"].value == "15"
     assert fields["thua_dat[0].dien_tich"].value == 96.25
-    assert fields["thua_dat[0].muc_dich_su_dung[0].ten"].value == "Đất ở tại đô thị (ODT)"
+    assert fields["thua_dat[0].muc_dich_su_dung[0].ten"].value == "Đất ở tại đô thị"
     assert fields["thua_dat[0].muc_dich_su_dung[0].ma"].value == "ODT"
     # the right-hand item is found too, without the "đất:" of its longer label
     assert fields["thua_dat[0].thoi_han_su_dung"].value == "Lâu dài"
@@ -48,7 +48,7 @@ def test_right_column_item_as_its_own_line_and_trailing_punctuation_dropped() ->
         _line("d. Thời hạn sử dụng đất: Lâu dài.", 900, 162),
         _line("đ. Hình thức sử dụng: Sử dụng riêng", 100, 220),
     ], "gcn_2024")
-    assert fields["thua_dat[0].muc_dich_su_dung[0].ten"].value == "Đất ở tại nông thôn (ONT)"
+    assert fields["thua_dat[0].muc_dich_su_dung[0].ten"].value == "Đất ở tại nông thôn"
     assert fields["thua_dat[0].thoi_han_su_dung"].value == "Lâu dài"
 
 
@@ -64,7 +64,7 @@ def test_a_garbled_label_with_its_item_letter_still_ends_the_value_before_it() -
     fields = _fields([
         _line("c. Loại đất: Đất ở tại đô thị (ODT) d. Thời hạn sủ dụng đất: Lâu dài", 100, 160),
     ], "gcn_2024")
-    assert fields["thua_dat[0].muc_dich_su_dung[0].ten"].value == "Đất ở tại đô thị (ODT)"
+    assert fields["thua_dat[0].muc_dich_su_dung[0].ten"].value == "Đất ở tại đô thị"
 
 
 def test_a_wrapped_value_continues_only_onto_lines_without_a_label() -> None:
@@ -134,7 +134,7 @@ def test_a_right_item_wraps_within_its_column() -> None:
     ]
     fields = _fields(lines, "gcn_2024")
     assert fields["thua_dat[0].thoi_han_su_dung"].value == "Đất ở: Lâu dài; Đất trồng cây lâu năm: đến ngày 15/10/2063"
-    assert fields["thua_dat[0].muc_dich_su_dung[0].ten"].value == "Đất ở tại đô thị (ODT)"
+    assert fields["thua_dat[0].muc_dich_su_dung[0].ten"].value == "Đất ở tại đô thị"
 
 
 def test_2024_section_3_asset_rows_split_into_their_items() -> None:
