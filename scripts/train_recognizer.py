@@ -10,7 +10,7 @@ Needs the ``train`` extra (PyTorch, onnx); the product itself never imports torc
     # the CI smoke test: a tiny dataset and model, end to end, fails if the loss did not fall
     python scripts/train_recognizer.py --quick --out /tmp/rec_quick
 
-The network (a CRNN): five conv blocks with BatchNorm and ReLU take the 32-pixel line to
+The network (a CRNN): a stride-2 conv and four conv blocks with BatchNorm and ReLU take the 32-pixel line to
 height 1 and a quarter of its width, a bidirectional LSTM reads along the width, a linear
 layer gives the classes.  Input and output follow ``digitize.ocr.line_input``: ``images``
 float32 ``[N, 1, 32, W]`` in, ``logprobs`` float32 ``[N, W / 4, len(charset) + 1]`` out.
@@ -67,15 +67,29 @@ LOSS_WINDOW = 10
 MAX_TRAIN_WIDTH = 800  # longer training lines are squeezed to this (pixels at height 32)
 EVAL_BATCH = 64
 DEFAULT_STEPS = 4000
+WARMUP_SHARE = 0.06
+WARMUP_SHARE_QUICK = 0.2
+FINAL_LR_SHARE = 0.02
+
+
+def lr_factor(step: int, total: int, warmup: int) -> float:
+    """Linear warm-up, then cosine decay to FINAL_LR_SHARE of the peak at ``total`` steps.
+
+    A function of the step alone: a run resumed with another ``--steps`` keeps its place.
+    """
+    if step < warmup:
+        return (step + 1) / warmup
+    progress = min(1.0, (step - warmup) / max(1, total - warmup))
+    return FINAL_LR_SHARE + (1 - FINAL_LR_SHARE) * 0.5 * (1 + math.cos(math.pi * progress))
 
 
 @dataclass(frozen=True)
 class Arch:
     """The network's sizes (kept in checkpoints so a run can be resumed and exported)."""
 
-    channels: tuple[int, int, int, int] = (32, 48, 96, 128)
-    neck: int = 192
-    hidden: int = 96
+    channels: tuple[int, int, int, int] = (16, 32, 64, 112)
+    neck: int = 160
+    hidden: int = 80
 
     @classmethod
     def tiny(cls) -> Arch:
@@ -94,7 +108,7 @@ class Recognizer(nn.Module):
             return [nn.Conv2d(cin, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True)]
 
         self.features = nn.Sequential(
-            *block(1, c1), nn.MaxPool2d(2, 2),  # 16 x W/2
+            nn.Conv2d(1, c1, 3, stride=2, padding=1, bias=False), nn.BatchNorm2d(c1), nn.ReLU(inplace=True),  # 16 x W/2
             *block(c1, c2), nn.MaxPool2d(2, 2),  # 8 x W/4
             *block(c2, c3), nn.MaxPool2d((2, 1), (2, 1)),  # 4 x W/4
             *block(c3, c4), nn.MaxPool2d((2, 1), (2, 1)),  # 2 x W/4
@@ -304,7 +318,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--batch", type=int, default=48)
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--weight-decay", type=float, default=1e-4)
-    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--threads", type=int, default=1,
+                    help="torch threads (1: on a shared 2-core machine a second thread mostly waits)")
+    ap.add_argument("--train-lines", type=int, default=0, help="use only the first N training lines (0: all)")
+    ap.add_argument("--stop-at-step", type=int, default=0, help="checkpoint and stop at this step (a run in stages)")
     ap.add_argument("--eval-every", type=int, default=500)
     ap.add_argument("--eval-lines", type=int, default=1500, help="held-out lines in the periodic evaluation")
     ap.add_argument("--checkpoint-every", type=int, default=250)
@@ -350,6 +367,8 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
     t0 = time.perf_counter()
     data = load_data(data_dir)
     train_images, train_records = data["train"]
+    if args.train_lines:
+        train_images, train_records = train_images[: args.train_lines], train_records[: args.train_lines]
     held_images, held_records = data["heldout"]
     print(f"data: {len(train_images)} train, {len(held_images)} held-out lines from {data_dir} "
           f"({time.perf_counter() - t0:.1f} s)", flush=True)
@@ -362,8 +381,8 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
     n_params = sum(p.numel() for p in model.parameters())
     print(f"model: {n_params / 1e6:.2f} M parameters, arch {asdict(arch)}", flush=True)
     optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
-    scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=args.lr, total_steps=args.steps,
-                                                    pct_start=0.1 if not args.quick else 0.2)
+    warmup = max(1, round(args.steps * (WARMUP_SHARE_QUICK if args.quick else WARMUP_SHARE)))
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: lr_factor(s, args.steps, warmup))
     ctc = nn.CTCLoss(blank=0, reduction="mean", zero_infinity=True)
     step = 0
     best_cer = math.inf
@@ -397,7 +416,7 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
     model.train()
     t_train = time.perf_counter()
     step0 = step
-    stopped_by_time = False
+    stopped_early = False
     while step < args.steps:
         images, targets, target_lengths = batches.draw(rng)
         logprobs = model(images)  # N, T, C
@@ -425,9 +444,13 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
                 checkpoint(out / "best.pt")
         if step % args.checkpoint_every == 0:
             checkpoint(last)
+        if args.stop_at_step and step >= args.stop_at_step:
+            print(f"stopped at step {step} (--stop-at-step)", flush=True)
+            stopped_early = True
+            break
         if args.max_minutes and (time.perf_counter() - t_start) / 60 > args.max_minutes:
             print(f"time budget of {args.max_minutes} min reached at step {step}", flush=True)
-            stopped_by_time = True
+            stopped_early = True
             break
     checkpoint(last)
     if (out / "best.pt").exists() and not args.quick:
@@ -446,7 +469,7 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
             (args.export_to / name).write_bytes((export_dir / name).read_bytes())
     first = float(np.mean(losses[:LOSS_WINDOW])) if losses else math.nan
     end = float(np.mean(losses[-LOSS_WINDOW:])) if losses else math.nan
-    summary = {"steps": step, "stopped_by_time": stopped_by_time, "params": n_params,
+    summary = {"steps": step, "stopped_early": stopped_early, "params": n_params,
                "wall_s": round(time.perf_counter() - t_start, 1), "loss_first": first, "loss_last": end,
                "heldout": final, "onnx": str(onnx_path), "onnx_bytes": onnx_path.stat().st_size,
                "sha256": hashlib.sha256(onnx_path.read_bytes()).hexdigest(), "history": history,
