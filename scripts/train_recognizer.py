@@ -329,6 +329,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--resume", action="store_true", help="continue from OUT/last.pt")
     ap.add_argument("--quick", action="store_true", help="smoke test: tiny data and model, end to end")
     ap.add_argument("--export-to", type=Path, help="also copy the exported model and vocab.json here")
+    ap.add_argument("--export-from", type=Path,
+                    help="no training: export this checkpoint (e.g. OUT/best.pt) to OUT/export (and --export-to)")
     return ap.parse_args(argv)
 
 
@@ -479,9 +481,31 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
     return summary
 
 
+def export_checkpoint(checkpoint: Path, out: Path, export_to: Path | None) -> Path:
+    """Export a saved checkpoint without training (its held-out CER, if recorded, goes into vocab.json)."""
+    state = torch.load(checkpoint, weights_only=False)
+    saved = state["arch"]
+    arch = Arch(channels=tuple(saved["channels"]), neck=saved["neck"], hidden=saved["hidden"])
+    charset = default_charset()
+    model = Recognizer(len(charset) + 1, arch)
+    model.load_state_dict(state["model"])
+    extra: dict[str, Any] = {"step": int(state["step"])}
+    if math.isfinite(float(state.get("best_cer", math.inf))):
+        extra["eval_cer"] = float(state["best_cer"])
+    path = export_onnx(model, out / "export", charset, arch, extra)
+    if export_to:
+        export_to.mkdir(parents=True, exist_ok=True)
+        for name in (ONNX_NAME, VOCAB_NAME):
+            (export_to / name).write_bytes((out / "export" / name).read_bytes())
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
     """Train (or run the --quick smoke test); non-zero when the quick run's loss did not fall."""
     args = parse_args(argv)
+    if args.export_from:
+        export_checkpoint(args.export_from, args.out, args.export_to)
+        return 0
     if args.quick and args.out is None:
         args.out = Path(tempfile.mkdtemp(prefix="rec_quick_"))
     summary = train(args)

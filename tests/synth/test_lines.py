@@ -14,9 +14,16 @@ from digitize.synth import lines
 
 @pytest.fixture(scope="module")
 def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A tiny dataset (a few documents) with PNGs."""
+    """A tiny dataset (a few documents) with PNGs, written by ``digitize synth lines``."""
+    from click.testing import CliRunner
+
+    from digitize.cli import main
+
     out = tmp_path_factory.mktemp("lines")
-    lines.generate_lines(out, count=120, heldout_count=40, seed=5, jobs=1, png=True)
+    result = CliRunner().invoke(main, ["synth", "lines", "--out", str(out), "--count", "120", "--heldout-count", "40",
+                                       "--seed", "5", "--jobs", "1", "--png"])
+    assert result.exit_code == 0, result.output
+    assert "train: 120 lines" in result.output
     return out
 
 
