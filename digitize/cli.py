@@ -95,6 +95,7 @@ def _register_commands() -> None:
     from digitize.bench.cli import bench_command
     from digitize.export.cli import export_command
     from digitize.preprocess.cli import preprocess_command
+    from digitize.synth.cli import synth_command
     from digitize.web.cli import serve_command, users_command
 
     main.add_command(extract_command)
@@ -105,6 +106,7 @@ def _register_commands() -> None:
     main.add_command(calibrate_command)
     main.add_command(export_command)
     main.add_command(batch_command)
+    main.add_command(synth_command)
 
 
 _register_commands()

@@ -15,7 +15,11 @@ APT_PACKAGES=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd poppler-utils py
               fonts-dancingscript fonts-kaushanscript fonts-dkg-handwriting fonts-humor-sans fonts-comic-neue)
 PYTHON=${PYTHON:-python3}
 VENV=${VENV:-.venv}
-EXTRAS=${EXTRAS:-dev,ray,postgres,pdf,web}
+EXTRAS=${EXTRAS:-dev,ray,postgres,pdf,web,train}
+# The train extra's torch must be the CPU build: a local wheel folder is searched first.
+WHEELS=${WHEELS:-/opt/wheels}
+FIND_LINKS=()
+[ -d "$WHEELS" ] && FIND_LINKS=(--find-links "$WHEELS")
 
 need_apt=()
 for pkg in "${APT_PACKAGES[@]}"; do
@@ -36,7 +40,7 @@ stamp="$VENV/.digitize-installed"
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   echo "setup: installing Python packages into $VENV"
   "$VENV/bin/python" -m pip install -q --upgrade pip
-  "$VENV/bin/python" -m pip install -q -e ".[$EXTRAS]"
+  "$VENV/bin/python" -m pip install -q "${FIND_LINKS[@]}" -e ".[$EXTRAS]"
   # Skew estimators the benchmark compares against.  --no-deps: jdeskew asks for
   # opencv-python-headless, a second OpenCV flavour; what they need is already installed.
   "$VENV/bin/python" -m pip install -q --no-deps "deskew==1.6.1" "jdeskew==0.4.2"
