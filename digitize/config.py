@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -41,7 +41,10 @@ class Settings(BaseSettings):
     det_threshold: float = 0.3
     det_box_threshold: float = 0.5
     det_unclip_ratio: float = 1.6
-    second_reader: bool = True  # asterocr on Vietnamese lines, feeding confidence
+    second_reader: bool = True  # a second reader on Vietnamese lines (asterocr, or Tesseract after `trained`)
+    # The default backend's first line reader: Tesseract `vie`, or the project's trained recogniser
+    # (models/recognizer/digitize_rec.onnx; Tesseract then becomes the second reader).
+    recogniser: Literal["tesseract", "trained"] = "tesseract"
 
     max_pixels: int = Field(default=200_000_000, ge=1)
     max_file_bytes: int = Field(default=500 * 1024 * 1024, ge=1)

@@ -39,8 +39,8 @@ def package_dir(module: str) -> Path | None:
 @dataclass(frozen=True)
 class ModelEntry:
     id: str
-    file: str  # relative to the package folder, or absolute for Debian files
-    source: str  # "pypi" or "debian"
+    file: str  # relative to the package folder, absolute for Debian files, relative to models/ for the project's
+    source: str  # "pypi", "debian" or "project" (trained here, shipped in models/)
     package: str  # distribution / Debian package name
     module: str | None  # import name for PyPI packages
     sha256: str
@@ -52,6 +52,9 @@ class ModelEntry:
         """Where this file is on this machine, or None if its package is not installed."""
         if self.source == "debian":
             p = Path(self.file)
+            return p if p.exists() else None
+        if self.source == "project":
+            p = models_dir() / self.file
             return p if p.exists() else None
         base = package_dir(self.module or self.package)
         if base is None:
@@ -88,9 +91,12 @@ def model_path(model_id: str) -> Path:
         if entry.id == model_id:
             p = entry.path()
             if p is None:
-                hint = (
-                    f"apt-get install {entry.package}" if entry.source == "debian" else f"pip install {entry.package}"
-                )
+                if entry.source == "project":
+                    hint = f"train it or copy it into {models_dir()}/{entry.file}"
+                elif entry.source == "debian":
+                    hint = f"apt-get install {entry.package}"
+                else:
+                    hint = f"pip install {entry.package}"
                 raise MissingDependency(f"model {model_id!r} not found ({entry.file}); install it with: {hint}")
             return p
     raise KeyError(f"no model {model_id!r} in the manifest")
