@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     threads: int = Field(default=1, ge=1, le=64)
     tessdata: str | None = None
     det_max_side: int = Field(default=1600, ge=320, le=4096)
+    # Letter height (px) the detector's input is scaled to when the page's text height is known
+    # (capture quality measures it); None: the fixed max-side rule alone (docs/detection.md).
+    det_text_height: float | None = Field(default=None, ge=4.0, le=64.0)
     det_threshold: float = 0.3
     det_box_threshold: float = 0.5
     det_unclip_ratio: float = 1.6

@@ -42,7 +42,23 @@ def make_detector(settings: Settings) -> DbDetector:
         threshold=settings.det_threshold,
         box_threshold=settings.det_box_threshold,
         unclip_ratio=settings.det_unclip_ratio,
+        text_height_target=settings.det_text_height,
     )
+
+
+def page_text_height(page: Page) -> float | None:
+    """The page's letter height in pixels of ``page.image``: capture quality's
+    ``text_height_px`` (original pixels) through the page's transforms, or None."""
+    height = page.quality.metrics.get("text_height_px")
+    if not height or page.image is None:
+        return None
+    if not page.transforms:
+        return float(height)
+    h, w = page.image.shape[:2]
+    centre = np.array([[w / 2, h / 2], [w / 2, h / 2 + 100.0]])
+    a, b = page.to_original(centre)
+    original_per_processed = float(np.hypot(b[0] - a[0], b[1] - a[1])) / 100.0
+    return float(height) / original_per_processed if original_per_processed > 0 else None
 
 
 def line_crops(page: Page, lines: list[Line]) -> list[np.ndarray]:
@@ -75,7 +91,8 @@ class _DetectingBackend(OcrBackend):
     def detect(self, page: Page) -> list[Line]:
         assert page.image is not None, "page has no image"
         start = time.perf_counter()
-        quads = self.detector.detect(page.image)
+        text_height = page_text_height(page) if self.detector.text_height_target else None
+        quads = self.detector.detect(page.image, text_height)
         self.add_stage_time("detect", time.perf_counter() - start)
         return [
             Line(text="", confidence=0.0, polygon=[(float(x), float(y)) for x, y in quad], engine="")
