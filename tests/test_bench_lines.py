@@ -33,11 +33,37 @@ def _line_set(folder: Path) -> Path:
 
 def test_load_line_set_reads_columns_and_skips_missing_images(tmp_path: Path) -> None:
     samples = load_line_set(_line_set(tmp_path / "set"))
-    assert [s.file.name for s in samples] == ["a.png", "b.png", "c.png"]
-    assert samples[1].tags == {"condition": "clean", "kind": "digits", "font": "sans"}
+    assert [s.file.name for s in samples if s.file] == ["a.png", "b.png", "c.png"]
+    assert samples[1].tags == {"condition": "clean", "kind": "digits", "font": "sans", "content": "numeric"}
+    assert samples[0].tags["content"] == "words" and samples[0].load().shape[0] == 40
     assert len(load_line_set(tmp_path / "set", limit=2)) == 2
     with pytest.raises(FileNotFoundError):
         load_line_set(tmp_path)
+
+
+def test_load_the_line_datasets_shards_and_png_export(tmp_path: Path) -> None:
+    """The layout of ``digitize synth lines``: labels.jsonl with npz shards, or labels.tsv without a header."""
+    folder = tmp_path / "heldout"
+    folder.mkdir()
+    lines = [np.full((32, w), v, np.uint8) for w, v in ((40, 10), (24, 20), (60, 30))]
+    np.savez(folder / "shard-00000.npz", pixels=np.concatenate(lines[:2], axis=1), widths=np.array([40, 24]))
+    np.savez(folder / "shard-00001.npz", pixels=lines[2], widths=np.array([60]))
+    records = [{"text": t, "condition": c, "doc_type": "cmnd_mat_truoc", "kind": "print", "field": None}
+               for t, c in (("Họ tên", "clean"), ("012345678", "phone"), ("Nguyễn", "clean"))]
+    (folder / "labels.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records),
+                                         encoding="utf-8")
+    samples = load_line_set(folder)
+    assert [s.text for s in samples] == ["Họ tên", "012345678", "Nguyễn"]
+    assert [s.load().shape[1] for s in samples] == [40, 24, 60] and samples[2].load()[0, 0] == 30
+    assert samples[1].tags == {"condition": "phone", "kind": "print", "content": "numeric",
+                               "doc_type": "cmnd_mat_truoc"}
+    assert len(load_line_set(folder, limit=2)) == 2
+    export = tmp_path / "png_export"
+    (export / "png").mkdir(parents=True)
+    cv2.imwrite(str(export / "png" / "0000000.png"), lines[0])
+    (export / "labels.tsv").write_text("png/0000000.png\tHọ tên\tclean\tcccd_mat_truoc\tprint\t\n", "utf-8")
+    [sample] = load_line_set(export)
+    assert sample.text == "Họ tên" and sample.tags["doc_type"] == "cccd_mat_truoc" and sample.load().size
 
 
 def test_tally_counts_cer_and_exact_lines() -> None:
@@ -58,7 +84,7 @@ def test_run_and_render_with_a_stub_reader(tmp_path: Path) -> None:
     result = run_line_bench(samples, {"perfect": perfect, "blank": lambda crops: ["" for _ in crops]})
     assert result["perfect"]["overall"] == {"lines": 3, "cer": 0.0, "exact": 1.0}
     assert result["blank"]["overall"]["cer"] == 1.0
-    assert set(result["perfect"]["by"]) == {"condition", "kind", "font"}
+    assert set(result["perfect"]["by"]) == {"condition", "kind", "font", "content"}
     assert result["blank"]["by"]["kind"]["digits"]["lines"] == 1
     markdown = render_lines_markdown(result, {"folder": "set", "lines": 3}, {"trained": "not available"})
     assert "| perfect | 0.0 % | 100.0 % |" in markdown

@@ -1,12 +1,19 @@
 """``digitize bench --lines DIR``: the line recognisers side by side on held-out line crops.
 
-The folder holds line images and ``lines.tsv``: a header row, then one line per crop
-with at least the columns ``file`` (relative to the folder) and ``text`` (the truth);
-``condition`` and ``kind`` (and, when present, ``font``, ``colour``/``color`` and
-``degradation``) slice the results.  Every reader reads every crop; reported per reader
-and per slice: character error rate (edits over truth characters), the share of lines
-read exactly, and milliseconds per line (one thread; the trained recogniser reads in
-batches, as in the engine).
+Three folder layouts are read:
+
+* the line dataset of ``digitize synth lines`` (one split folder): ``labels.jsonl`` (one
+  record per line: text, condition, doc_type, kind, field ...) and ``shard-NNNNN.npz``
+  files holding the lines as one uint8 ``[32, sum of widths]`` strip plus their widths;
+* ``lines.tsv`` with a header row: at least ``file`` (relative to the folder) and ``text``,
+  optionally ``condition``, ``kind``, ``doc_type``, ``font``, ``colour`` and ``degradation``;
+* the dataset's ``labels.tsv`` (PNG export, no header): file, text, condition, doc_type,
+  kind, field.
+
+Every reader reads every line; reported per reader and per slice (the columns above, and
+``content``: numeric or words): character error rate (edits over truth characters), the
+share of lines read exactly, and milliseconds per line (one thread; the trained
+recogniser reads in batches, as in the engine).
 """
 
 from __future__ import annotations
@@ -25,39 +32,95 @@ import numpy as np
 from digitize.bench.metrics import levenshtein
 
 LINES_FILE = "lines.tsv"
-SLICE_COLUMNS = ("condition", "kind", "font", "colour", "degradation")
+LABELS_JSONL = "labels.jsonl"  # the line dataset (digitize synth lines)
+LABELS_TSV = "labels.tsv"  # the line dataset's PNG export, no header
+LABELS_TSV_COLUMNS = ("file", "text", "condition", "doc_type", "kind", "field")
+SLICE_COLUMNS = ("condition", "kind", "content", "doc_type", "font", "colour", "degradation")
 COLUMN_ALIASES = {"color": "colour", "label": "text", "image": "file", "path": "file"}
 READERS = ("tesseract", "asterocr", "trained")
+NUMERIC_SHARE = 0.5  # a line whose non-space characters are at least this share digits is "numeric"
 
 ReadFn = Callable[[list[np.ndarray]], list[str]]
 
 
 @dataclass
 class LineSample:
-    file: Path
     text: str
-    tags: dict[str, str] = field(default_factory=dict)  # condition, kind, font, colour, degradation
+    file: Path | None = None  # an image file, or
+    image: np.ndarray | None = None  # the line's pixels (the dataset's shards)
+    tags: dict[str, str] = field(default_factory=dict)  # condition, kind, content, doc_type, font ...
+
+    def load(self) -> np.ndarray:
+        """The line image (an empty array when the file cannot be read)."""
+        import cv2
+
+        if self.image is not None:
+            return self.image
+        image = cv2.imread(str(self.file), cv2.IMREAD_COLOR) if self.file is not None else None
+        return image if image is not None else np.zeros((0, 0, 3), np.uint8)
+
+
+def content_of(text: str) -> str:
+    """``numeric`` for numbers, dates, serials and areas; ``words`` for the rest."""
+    chars = [c for c in text if not c.isspace()]
+    digits = sum(c.isdigit() for c in chars)
+    return "numeric" if chars and digits / len(chars) >= NUMERIC_SHARE else "words"
+
+
+def _sample(text: str, row: dict[str, Any], file: Path | None = None, image: np.ndarray | None = None) -> LineSample:
+    text = unicodedata.normalize("NFC", text)
+    tags = {c: str(row[c]) for c in SLICE_COLUMNS if row.get(c)}
+    tags["content"] = content_of(text)
+    return LineSample(text, file, image, tags)
 
 
 def load_line_set(folder: Path, limit: int | None = None) -> list[LineSample]:
-    """The samples listed in ``folder/lines.tsv`` (rows whose image is missing are skipped)."""
-    path = folder / LINES_FILE
-    if not path.is_file():
-        raise FileNotFoundError(f"{path} not found (a line set is a folder of crops with {LINES_FILE})")
+    """The lines of ``folder``, in any of the layouts of the module docstring (rows whose image
+    is missing are skipped)."""
+    if (folder / LABELS_JSONL).is_file() and any(folder.glob("shard-*.npz")):
+        return _load_shards(folder, limit)
+    if (folder / LINES_FILE).is_file():
+        return _load_tsv(folder / LINES_FILE, None, limit)
+    if (folder / LABELS_TSV).is_file():
+        return _load_tsv(folder / LABELS_TSV, list(LABELS_TSV_COLUMNS), limit)
+    raise FileNotFoundError(f"{folder}: no {LABELS_JSONL} with shards, {LINES_FILE} or {LABELS_TSV}")
+
+
+def _load_tsv(path: Path, columns: list[str] | None, limit: int | None) -> list[LineSample]:
     samples: list[LineSample] = []
     with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
-        for row in reader:
-            row = {COLUMN_ALIASES.get(k.strip().lower(), k.strip().lower()): (v or "") for k, v in row.items() if k}
+        reader = csv.DictReader(fh, fieldnames=columns, delimiter="\t", quoting=csv.QUOTE_NONE)
+        for raw in reader:
+            row = {COLUMN_ALIASES.get(k.strip().lower(), k.strip().lower()): (v or "")
+                   for k, v in raw.items() if isinstance(k, str)}
             if not row.get("file") or "text" not in row:
                 continue
-            image = folder / row["file"]
+            image = path.parent / row["file"]
             if not image.is_file():
                 continue
-            tags = {c: row[c] for c in SLICE_COLUMNS if row.get(c)}
-            samples.append(LineSample(image, unicodedata.normalize("NFC", row["text"]), tags))
+            samples.append(_sample(row["text"], row, file=image))
             if limit and len(samples) >= limit:
                 break
+    return samples
+
+
+def _load_shards(folder: Path, limit: int | None) -> list[LineSample]:
+    import json
+
+    records = [json.loads(line) for line in (folder / LABELS_JSONL).read_text(encoding="utf-8").splitlines()
+               if line.strip()]
+    samples: list[LineSample] = []
+    shard = 0
+    while (folder / f"shard-{shard:05d}.npz").exists() and not (limit and len(samples) >= limit):
+        with np.load(folder / f"shard-{shard:05d}.npz") as z:
+            pixels, widths = z["pixels"], z["widths"]
+        starts = np.concatenate([[0], np.cumsum(widths)[:-1]])
+        for start, width in zip(starts, widths, strict=True):
+            if len(samples) >= len(records) or (limit and len(samples) >= limit):
+                break
+            record = records[len(samples)]
+            samples.append(_sample(record["text"], record, image=pixels[:, start : start + width].copy()))
+        shard += 1
     return samples
 
 
@@ -116,8 +179,6 @@ BATCH = 64  # crops handed to a reader at once (the trained reader batches insid
 
 def run_line_bench(samples: list[LineSample], readers: dict[str, ReadFn]) -> dict[str, Any]:
     """{reader: {"overall", "ms_per_line", "by": {column: {value: summary}}}} over ``samples``."""
-    import cv2
-
     out: dict[str, Any] = {}
     for name, read in readers.items():
         overall = LineTally()
@@ -125,10 +186,7 @@ def run_line_bench(samples: list[LineSample], readers: dict[str, ReadFn]) -> dic
         seconds = 0.0
         for start in range(0, len(samples), BATCH):
             chunk = samples[start : start + BATCH]
-            crops: list[np.ndarray] = []
-            for sample in chunk:
-                image = cv2.imread(str(sample.file), cv2.IMREAD_COLOR)
-                crops.append(image if image is not None else np.zeros((0, 0, 3), np.uint8))
+            crops = [sample.load() for sample in chunk]
             t0 = time.perf_counter()
             texts = read(crops)
             seconds += time.perf_counter() - t0
