@@ -199,13 +199,15 @@ class DefaultBackend(_DetectingBackend):
             readings = [self.reader.read(crop) for crop in crops]
         out: list[Line] = []
         for line, (text, conf, chars) in zip(lines, readings, strict=True):
-            if not text:
+            # A detected line the trained reader reads as nothing goes to the second reader
+            # (Tesseract retries its own empty reads in raw-line mode instead).
+            if not text and self.trained is None:
                 continue
             out.append(line.model_copy(update={"text": text, "confidence": conf, "char_confidences": chars,
                                                "engine": self.first_engine}))
         self.add_stage_time("recognise", time.perf_counter() - start)
         start = time.perf_counter()
-        arbitrated = self._arbitrate(page, out)
+        arbitrated = [ln for ln in self._arbitrate(page, out) if ln.text]
         self.add_stage_time("arbitrate", time.perf_counter() - start)
         return arbitrated
 
@@ -232,7 +234,7 @@ class DefaultBackend(_DetectingBackend):
         alternative."""
         if not self._has_second_reader():
             return lines
-        quality = [reading_quality(ln.text, ln.confidence) for ln in lines]
+        quality = [reading_quality(ln.text, ln.confidence) if ln.text else 0.0 for ln in lines]
         weak = [i for i, q in enumerate(quality) if q < WEAK_LINE]
         if not weak:
             return lines
