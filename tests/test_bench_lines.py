@@ -115,3 +115,18 @@ def test_bench_lines_command_with_the_tiny_trained_model(tmp_path: Path, monkeyp
         assert data["readers"]["tesseract"]["overall"]["cer"] < 0.5
     text = bench_md.read_text(encoding="utf-8")
     assert "kept" in text and LINES_BEGIN in text and "| trained |" in text
+
+
+def test_report_splits_ocr_seconds_into_detection_and_recognition() -> None:
+    from digitize.bench.report import _ocr_split, ocr_seconds
+    from digitize.bench.runner import Variant, VariantReport
+
+    timings = {"ocr": 0.9, "ocr.detect": 0.5, "ocr.recognise": 0.3, "ocr.arbitrate": 0.1, "ocr.second_reader": 0.2}
+    assert ocr_seconds(timings) == pytest.approx(1.1)
+    assert ocr_seconds({"extract": 0.1}) is None
+    reports = [VariantReport(Variant(name, name, True, ""), {}, {}, {}, {}, {}, {}, t, 1.0, 1, 0.0, 0.0)
+               for name, t in (("digitize", timings), ("fake", {"extract": 0.1}))]
+    rows: list[str] = []
+    _ocr_split(reports, rows.append)
+    assert "| digitize | 1.100 | 0.500 | 0.300 | 0.100 | 0.200 |" in rows
+    assert not any(row.startswith("| fake") for row in rows)
