@@ -40,14 +40,15 @@ def setting_name(setting: Setting) -> str:
     return f"{side}" if target is None else f"{side}/th{target:g}"
 
 
-def measure(set_dir: Path, per_condition: int, settings_list: list[Setting],
+def measure(set_dirs: list[Path], per_condition: int, settings_list: list[Setting],
             conditions: list[str] | None = None) -> dict[str, Any]:
-    """{setting: {condition: {pages, seconds_per_page, truth_lines, found, recall}}} and per-image input sizes."""
+    """{setting: {condition: {pages, seconds_per_page, megapixels, truth_lines, found, recall}}} and the
+    pages' text heights.  ``megapixels`` (the detector's input per page) is the cost free of machine load."""
     settings = Settings(threads=1)
     detectors = {s: make_detector(settings.model_copy(update={"det_max_side": s[0], "det_text_height": s[1]}))
                  for s in settings_list}
     chosen: dict[str, list[Any]] = defaultdict(list)
-    for item in find_items(set_dir):
+    for item in [it for d in set_dirs for it in find_items(d)]:
         condition = item.truth.condition
         if conditions and condition not in conditions:
             continue
@@ -67,10 +68,12 @@ def measure(set_dir: Path, per_condition: int, settings_list: list[Setting],
                     heights[condition].append(th)
             for setting, detector in detectors.items():
                 predicted: list[tuple[str, list[tuple[float, float]]]] = []
-                seconds = 0.0
+                seconds = megapixels = 0.0
                 for p in pages:
                     assert p.image is not None
                     th = page_text_height(p)
+                    scale = detector.input_scale(p.image.shape[0], p.image.shape[1], th)
+                    megapixels += p.image.shape[0] * p.image.shape[1] * scale * scale / 1e6
                     start = time.perf_counter()
                     quads = detector.detect(p.image, th)
                     seconds += time.perf_counter() - start
@@ -80,6 +83,7 @@ def measure(set_dir: Path, per_condition: int, settings_list: list[Setting],
                 cell = totals[setting][condition]
                 cell["pages"] += 1
                 cell["seconds"] += seconds
+                cell["megapixels"] += megapixels
                 cell["truth_lines"] += score.truth_lines
                 cell["found"] += score.found
             print(f"{condition} {item.image.name}", file=sys.stderr, flush=True)
@@ -101,7 +105,9 @@ def measure(set_dir: Path, per_condition: int, settings_list: list[Setting],
 
 
 def _row(cell: dict[str, float]) -> dict[str, float]:
-    return {"pages": int(cell["pages"]), "seconds_per_page": round(cell["seconds"] / max(cell["pages"], 1), 3),
+    pages = max(cell["pages"], 1)
+    return {"pages": int(cell["pages"]), "seconds_per_page": round(cell["seconds"] / pages, 3),
+            "megapixels": round(cell["megapixels"] / pages, 3),
             "truth_lines": int(cell["truth_lines"]), "found": int(cell["found"]),
             "recall": round(cell["found"] / max(cell["truth_lines"], 1), 4)}
 
@@ -112,6 +118,7 @@ def markdown(result: dict[str, Any]) -> str:
     conditions = list(next(iter(result["settings"].values())))
     lines = []
     for title, key, fmt in (("Detection seconds per page (one thread)", "seconds_per_page", "{:.3f}"),
+                            ("Detector input, megapixels per page", "megapixels", "{:.2f}"),
                             ("Line recall", "recall", "{:.1%}")):
         lines += [f"{title}:", "", "| condition | pages | " + " | ".join(settings) + " |",
                   "|---|---|" + "---|" * len(settings)]
@@ -125,7 +132,7 @@ def markdown(result: dict[str, Any]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--set-dir", type=Path, required=True)
+    parser.add_argument("--set-dir", type=Path, required=True, nargs="+")
     parser.add_argument("--per-condition", type=int, default=12)
     parser.add_argument("--sizes", default="960,1280,1600")
     parser.add_argument("--text-heights", default="", help="letter-height targets, each with the largest size")
