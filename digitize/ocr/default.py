@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import re
 import time
+from pathlib import Path
 
 import numpy as np
 
 from digitize.config import Settings
+from digitize.errors import MissingDependency
 from digitize.model import Line, Page, Reading, TextKind, nfc
 from digitize.ocr.base import OcrBackend
 from digitize.ocr.models import model_path
@@ -139,18 +141,32 @@ def reading_quality(text: str, confidence: float) -> float:
     return 0.7 * good / len(tokens) + 0.3 * confidence
 
 
+TRAINED_MODEL_IDS = ("digitize_rec", "digitize_rec_vocab")  # manifest ids: the ONNX file and its vocab.json
+
+
+def _trained_paths() -> tuple[Path, Path]:
+    """The trained recogniser's files; MissingDependency (with the reason) when they are not here."""
+    paths = []
+    for model_id in TRAINED_MODEL_IDS:
+        try:
+            paths.append(model_path(model_id))
+        except (KeyError, MissingDependency) as exc:
+            raise MissingDependency(f"the trained recogniser is not available: {exc}") from exc
+    return paths[0], paths[1]
+
+
 def load_trained_reader(threads: int = 1) -> TrainedLineReader:
     """The project's recogniser from the manifest (``digitize_rec`` and its ``vocab.json``)."""
-    return TrainedLineReader(model_path("digitize_rec"), model_path("digitize_rec_vocab"), threads)
+    model, vocab = _trained_paths()
+    return TrainedLineReader(model, vocab, threads)
 
 
 def trained_unavailable() -> str | None:
     """Why the trained recogniser cannot be loaded here, or None."""
-    for model_id in ("digitize_rec", "digitize_rec_vocab"):
-        try:
-            model_path(model_id)
-        except Exception as exc:
-            return f"the trained recogniser is not available: {exc}"
+    try:
+        _trained_paths()
+    except MissingDependency as exc:
+        return str(exc)
     return None
 
 

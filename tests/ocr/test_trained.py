@@ -137,7 +137,7 @@ def test_trained_backend_without_its_model_says_why(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(models, "models_dir", lambda: _models_copy(tmp_path))
     problems = available_backends(Settings())
     assert "trained" in problems and "not available" in str(problems["trained"])
-    assert "recognizer/digitize_rec.onnx" in str(problems["trained"])
+    assert "digitize_rec" in str(problems["trained"])
     settings = Settings(recogniser="trained")
     if available_backends(Settings())["default"] is None:
         assert "not available" in str(available_backends(settings)["default"])
@@ -145,12 +145,30 @@ def test_trained_backend_without_its_model_says_why(monkeypatch: pytest.MonkeyPa
             create_backend("trained", settings)
 
 
+PROJECT_ENTRIES = """
+[[model]]
+id = "digitize_rec"
+file = "recognizer/digitize_rec.onnx"
+source = "project"
+package = "digitize"
+
+[[model]]
+id = "digitize_rec_vocab"
+file = "recognizer/vocab.json"
+source = "project"
+package = "digitize"
+"""
+
+
 def _models_copy(tmp_path: Path) -> Path:
-    """A models folder with the real manifest and no recogniser files."""
+    """A models folder with the real manifest (the recogniser's entries added where it lacks them)
+    and no recogniser files."""
     folder = tmp_path / "models"
     folder.mkdir(exist_ok=True)
-    manifest = Path(trained_mod.__file__).resolve().parents[2] / "models" / "manifest.toml"
-    (folder / "manifest.toml").write_text(manifest.read_text("utf-8"), "utf-8")
+    manifest = (Path(trained_mod.__file__).resolve().parents[2] / "models" / "manifest.toml").read_text("utf-8")
+    if 'id = "digitize_rec"' not in manifest:
+        manifest += PROJECT_ENTRIES
+    (folder / "manifest.toml").write_text(manifest, "utf-8")
     return folder
 
 
