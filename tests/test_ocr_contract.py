@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +23,7 @@ AVAILABLE = [name for name, problem in available_backends(SETTINGS).items() if p
     scope="module",
     params=[pytest.param(name, marks=[pytest.mark.paddle] if name == "paddle" else []) for name in AVAILABLE],
 )
-def backend(request: pytest.FixtureRequest) -> OcrBackend:
+def backend(request: pytest.FixtureRequest) -> Iterator[OcrBackend]:
     engine = create_backend(request.param, SETTINGS)
     yield engine
     engine.close()
