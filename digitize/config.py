@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -38,10 +38,16 @@ class Settings(BaseSettings):
     threads: int = Field(default=1, ge=1, le=64)
     tessdata: str | None = None
     det_max_side: int = Field(default=1600, ge=320, le=4096)
+    # Letter height (px) the detector's input is scaled to when the page's text height is known
+    # (capture quality measures it); None: the fixed max-side rule alone (docs/detection.md).
+    det_text_height: float | None = Field(default=None, ge=4.0, le=64.0)
     det_threshold: float = 0.3
     det_box_threshold: float = 0.5
     det_unclip_ratio: float = 1.6
-    second_reader: bool = True  # asterocr on Vietnamese lines, feeding confidence
+    second_reader: bool = True  # a second reader on Vietnamese lines (asterocr, or Tesseract after `trained`)
+    # The default backend's first line reader: Tesseract `vie`, or the project's trained recogniser
+    # (models/recognizer/digitize_rec.onnx; Tesseract then becomes the second reader).
+    recogniser: Literal["tesseract", "trained"] = "tesseract"
 
     max_pixels: int = Field(default=200_000_000, ge=1)
     max_file_bytes: int = Field(default=500 * 1024 * 1024, ge=1)

@@ -44,10 +44,16 @@ def ocr_page(page: Page, backend: OcrBackend) -> Page:
     """Read the page; a page that reads badly is tried turned (:mod:`digitize.ocr.orientation`)."""
     from digitize.ocr.orientation import read_upright
 
+    # Detection and recognition apart (``ocr`` stays the whole reading, turned tries included);
+    # a duck-typed backend without stage times reports the whole only.
+    take_stage_times = getattr(backend, "take_stage_times", dict)
+    take_stage_times()
     start = time.perf_counter()
     page, lines, notes = read_upright(page, backend)
+    elapsed = time.perf_counter() - start
+    stages = {f"ocr.{stage}": seconds for stage, seconds in take_stage_times().items()}
     return page.model_copy(update={"lines": lines, "warnings": [*page.warnings, *notes],
-                                   "timings": {**page.timings, "ocr": time.perf_counter() - start}})
+                                   "timings": {**page.timings, "ocr": elapsed, **stages}})
 
 
 def classify_page(page: Page) -> Page:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +23,7 @@ AVAILABLE = [name for name, problem in available_backends(SETTINGS).items() if p
     scope="module",
     params=[pytest.param(name, marks=[pytest.mark.paddle] if name == "paddle" else []) for name in AVAILABLE],
 )
-def backend(request: pytest.FixtureRequest) -> OcrBackend:
+def backend(request: pytest.FixtureRequest) -> Iterator[OcrBackend]:
     engine = create_backend(request.param, SETTINGS)
     yield engine
     engine.close()
@@ -84,9 +85,19 @@ def test_tiny_and_dark_images(backend: OcrBackend, tmp_path: Path) -> None:
 
 
 def test_registry_names_and_errors() -> None:
-    assert {"default", "fake", "paddle", "tesseract", "rapidocr"} <= set(backend_names())
+    assert {"default", "fake", "paddle", "tesseract", "rapidocr", "trained"} <= set(backend_names())
     with pytest.raises(ValueError, match="unknown OCR backend"):
         create_backend("nope", SETTINGS)
+
+
+def test_trained_backend_is_registered_and_says_why_it_cannot_run() -> None:
+    assert "trained" in backend_names()
+    problem = available_backends(SETTINGS)["trained"]
+    if problem is None:
+        pytest.skip("the trained recogniser is installed: covered by the contract tests above")
+    assert "not available" in problem or "not found" in problem
+    with pytest.raises(MissingDependency):
+        create_backend("trained", SETTINGS)
 
 
 def test_paddle_backend_reports_missing_extra_clearly() -> None:

@@ -46,10 +46,19 @@ def _machine() -> str:
               help="Also write the report into this Markdown file (e.g. BENCHMARKS.md).")
 @click.option("--fail-on-errors", is_flag=True,
               help="Exit with status 1 when any image made the engine fail (the CI smoke test).")
+@click.option("--lines", "lines_dir", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
+              help="Instead: the line recognisers on a folder of line crops with lines.tsv (file, text, "
+                   "condition, kind ...).")
+@click.option("--readers", default="tesseract,asterocr,trained", show_default=True,
+              help="With --lines: the recognisers to compare.")
 def bench_command(set_name: str, quick: bool, set_dir: Path | None, backends: tuple[str, ...], jobs: int,
                   limit: int | None, no_baselines: bool, data_dir: Path, out: Path,
-                  write_benchmarks: Path | None, fail_on_errors: bool) -> None:
+                  write_benchmarks: Path | None, fail_on_errors: bool, lines_dir: Path | None,
+                  readers: str) -> None:
     """Measure field accuracy, confidence quality, image-pipeline geometry and speed against baselines."""
+    if lines_dir is not None:
+        bench_lines(lines_dir, [r.strip() for r in readers.split(",") if r.strip()], limit, out, write_benchmarks)
+        return
     from digitize.bench.report import render_markdown
     from digitize.bench.runner import (
         MAIN_VARIANT,
@@ -125,17 +134,44 @@ def bench_command(set_name: str, quick: bool, set_dir: Path | None, backends: tu
         raise click.ClickException(f"{failed} image(s) made the engine fail (see Failures above)")
 
 
+def bench_lines(folder: Path, reader_names: list[str], limit: int | None, out: Path,
+                write_benchmarks: Path | None) -> None:
+    """The line benchmark (:mod:`digitize.bench.lines`): results.json-like lines.json and lines.md."""
+    import json
+
+    from digitize.bench.lines import load_line_set, make_readers, render_lines_markdown, run_line_bench
+
+    samples = load_line_set(folder, limit)
+    if not samples:
+        raise click.ClickException(f"no line images listed in {folder}/lines.tsv")
+    readers, missing = make_readers(reader_names, Settings.load().threads)
+    click.echo(f"bench: {len(samples)} lines with {', '.join(readers) or 'no reader'}", err=True)
+    result = run_line_bench(samples, readers)
+    meta = {"folder": str(folder), "lines": len(samples), "date": time.strftime("%Y-%m-%d %H:%M"),
+            "machine": _machine(), "command": "digitize " + " ".join(shlex.quote(a) for a in sys.argv[1:])}
+    markdown = render_lines_markdown(result, meta, missing)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "lines.json").write_text(json.dumps({"meta": meta, "readers": result, "missing": missing},
+                                               ensure_ascii=False, indent=1), encoding="utf-8")
+    (out / "lines.md").write_text(markdown, encoding="utf-8")
+    if write_benchmarks is not None:
+        write_section(write_benchmarks, markdown, LINES_BEGIN, LINES_END)
+    click.echo(markdown)
+
+
 BEGIN = "<!-- bench:begin -->"
 END = "<!-- bench:end -->"
+LINES_BEGIN = "<!-- bench-lines:begin -->"
+LINES_END = "<!-- bench-lines:end -->"
 
 
-def write_section(path: Path, markdown: str) -> None:
-    """Replace the generated section of a Markdown file (or append it)."""
+def write_section(path: Path, markdown: str, begin: str = BEGIN, end: str = END) -> None:
+    """Replace the generated section (between ``begin`` and ``end``) of a Markdown file (or append it)."""
     text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n\n"
-    block = f"{BEGIN}\n{markdown}\n{END}"
-    if BEGIN in text and END in text:
-        head, _, rest = text.partition(BEGIN)
-        _, _, tail = rest.partition(END)
+    block = f"{begin}\n{markdown}\n{end}"
+    if begin in text and end in text:
+        head, _, rest = text.partition(begin)
+        _, _, tail = rest.partition(end)
         text = head + block + tail
     else:
         text = text.rstrip() + "\n\n" + block + "\n"

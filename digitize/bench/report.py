@@ -124,6 +124,7 @@ def render_markdown(reports: list[VariantReport], speed: dict[str, Any], meta: d
     add(f"- Model load time per worker: {_num(main.load_seconds)} s; peak memory per worker: "
         f"{main.peak_rss_mb:.0f} MiB")
     add("- Mean seconds per image by stage: " + ", ".join(f"{k} {v:.3f}" for k, v in main.timings.items()))
+    _ocr_split(reports, add)
     if any(r.failures for r in reports):
         add("")
         add("### Failures")
@@ -152,3 +153,29 @@ def _condition_by_doc_type(main: VariantReport, add: Any) -> None:
             row.append(f"{_pct(s['field_exact'])} ({s['images']})" if s else "")
         add(f"| {doc_type} | " + " | ".join(row) + " |")
     add("")
+
+
+OCR_STAGES = (("detect", "ocr.detect"), ("recognise", "ocr.recognise"), ("arbitrate", "ocr.arbitrate"),
+              ("second reader (fields)", "ocr.second_reader"))
+
+
+def ocr_seconds(timings: dict[str, float]) -> float | None:
+    """OCR seconds per image: the page reading (turned tries included) and the fields' second reading."""
+    if "ocr" not in timings:
+        return None
+    return timings["ocr"] + timings.get("ocr.second_reader", 0.0)
+
+
+def _ocr_split(reports: list[VariantReport], add: Any) -> None:
+    """Per variant: OCR seconds per image, split into detection, recognition and second readings."""
+    rows = [r for r in reports if "ocr" in r.timings]
+    if not rows:
+        return
+    add("")
+    add("OCR seconds per image (mean over images read; detection and recognition one thread per worker):")
+    add("")
+    add("| variant | OCR total | " + " | ".join(name for name, _ in OCR_STAGES) + " |")
+    add("|---|---|" + "---|" * len(OCR_STAGES))
+    for r in rows:
+        cells = [_num(r.timings.get(key), 3) if key in r.timings else "n/a" for _, key in OCR_STAGES]
+        add(f"| {r.variant.name} | {_num(ocr_seconds(r.timings), 3)} | " + " | ".join(cells) + " |")

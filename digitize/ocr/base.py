@@ -45,6 +45,17 @@ class OcrBackend(ABC):
         """Model files and versions in use, for reports and benchmarks."""
         return {}
 
+    def add_stage_time(self, stage: str, seconds: float) -> None:
+        """Count ``seconds`` against an OCR stage (``detect``, ``recognise``, ``second_reader`` ...)."""
+        stages: dict[str, float] = self.__dict__.setdefault("_stage_seconds", {})
+        stages[stage] = stages.get(stage, 0.0) + seconds
+
+    def take_stage_times(self) -> dict[str, float]:
+        """Seconds per OCR stage since the last call, and start counting afresh (empty for a
+        backend that does not split its time)."""
+        stages: dict[str, float] = self.__dict__.pop("_stage_seconds", {})
+        return stages
+
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release native resources."""
 
@@ -54,6 +65,7 @@ BackendFactory = Callable[["Settings"], OcrBackend]
 # name -> "module:attribute"; resolved only when asked for.
 _REGISTRY: dict[str, str] = {
     "default": "digitize.ocr.default:DefaultBackend",
+    "trained": "digitize.ocr.default:TrainedBackend",
     "tesseract": "digitize.ocr.tesseract_page:TesseractPageBackend",
     "rapidocr": "digitize.ocr.default:RapidOcrBackend",
     "paddle": "digitize.ocr.paddle:PaddleBackend",

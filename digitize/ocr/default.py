@@ -4,16 +4,22 @@ Measured in ocr-stack.md: DB detection + Tesseract per line reads Vietnamese at 
 CER; PP-OCR recognisers lack most tone-marked letters but are the strongest on digits,
 so they serve as the ``digits`` re-reader; asterocr, whose errors differ from
 Tesseract's, is the ``text`` re-reader whose agreement feeds confidence.
+
+With ``Settings.recogniser = "trained"`` (or the ``trained`` backend) the project's own
+recogniser (:mod:`digitize.ocr.trained`) reads every line, in batches, and Tesseract is
+the ``text`` re-reader in asterocr's place (asterocr is then not loaded).
 """
 
 from __future__ import annotations
 
 import re
 import time
+from pathlib import Path
 
 import numpy as np
 
 from digitize.config import Settings
+from digitize.errors import MissingDependency
 from digitize.model import Line, Page, Reading, TextKind, nfc
 from digitize.ocr.base import OcrBackend
 from digitize.ocr.models import model_path
@@ -25,6 +31,7 @@ from digitize.ocr.ppocr import (
     load_ppocr_recognizer,
 )
 from digitize.ocr.tesseract import TesseractLineReader
+from digitize.ocr.trained import TrainedLineReader
 
 LINE_CROP_PAD = 0.12  # of the line height: DB boxes hug the ink; diacritics sit above it
 
@@ -37,7 +44,23 @@ def make_detector(settings: Settings) -> DbDetector:
         threshold=settings.det_threshold,
         box_threshold=settings.det_box_threshold,
         unclip_ratio=settings.det_unclip_ratio,
+        text_height_target=settings.det_text_height,
     )
+
+
+def page_text_height(page: Page) -> float | None:
+    """The page's letter height in pixels of ``page.image``: capture quality's
+    ``text_height_px`` (original pixels) through the page's transforms, or None."""
+    height = page.quality.metrics.get("text_height_px")
+    if not height or page.image is None:
+        return None
+    if not page.transforms:
+        return float(height)
+    h, w = page.image.shape[:2]
+    centre = np.array([[w / 2, h / 2], [w / 2, h / 2 + 100.0]])
+    a, b = page.to_original(centre)
+    original_per_processed = float(np.hypot(b[0] - a[0], b[1] - a[1])) / 100.0
+    return float(height) / original_per_processed if original_per_processed > 0 else None
 
 
 def line_crops(page: Page, lines: list[Line]) -> list[np.ndarray]:
@@ -55,13 +78,13 @@ def line_crops(page: Page, lines: list[Line]) -> list[np.ndarray]:
 class _DetectingBackend(OcrBackend):
     """Shared detection + digit/text re-reading for the ONNX-based backends."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, load_asterocr: bool = True) -> None:
         self.settings = settings
         start = time.perf_counter()
         self.detector = make_detector(settings)
         self.digit_reader: CtcRecognizer = load_ppocr_recognizer(model_path("ppocr_v4_rec"), settings.threads)
         self.text_reader: CtcRecognizer | None = None
-        if settings.second_reader:
+        if settings.second_reader and load_asterocr:
             self.text_reader = load_aster_recognizer(
                 model_path("asterocr_rec"), model_path("asterocr_vocab"), settings.threads
             )
@@ -69,7 +92,10 @@ class _DetectingBackend(OcrBackend):
 
     def detect(self, page: Page) -> list[Line]:
         assert page.image is not None, "page has no image"
-        quads = self.detector.detect(page.image)
+        start = time.perf_counter()
+        text_height = page_text_height(page) if self.detector.text_height_target else None
+        quads = self.detector.detect(page.image, text_height)
+        self.add_stage_time("detect", time.perf_counter() - start)
         return [
             Line(text="", confidence=0.0, polygon=[(float(x), float(y)) for x, y in quad], engine="")
             for quad, _score in quads
@@ -115,49 +141,120 @@ def reading_quality(text: str, confidence: float) -> float:
     return 0.7 * good / len(tokens) + 0.3 * confidence
 
 
+TRAINED_MODEL_IDS = ("digitize_rec", "digitize_rec_vocab")  # manifest ids: the ONNX file and its vocab.json
+
+
+def _trained_paths() -> tuple[Path, Path]:
+    """The trained recogniser's files; MissingDependency (with the reason) when they are not here."""
+    paths = []
+    for model_id in TRAINED_MODEL_IDS:
+        try:
+            paths.append(model_path(model_id))
+        except (KeyError, MissingDependency) as exc:
+            raise MissingDependency(f"the trained recogniser is not available: {exc}") from exc
+    return paths[0], paths[1]
+
+
+def load_trained_reader(threads: int = 1) -> TrainedLineReader:
+    """The project's recogniser from the manifest (``digitize_rec`` and its ``vocab.json``)."""
+    model, vocab = _trained_paths()
+    return TrainedLineReader(model, vocab, threads)
+
+
+def trained_unavailable() -> str | None:
+    """Why the trained recogniser cannot be loaded here, or None."""
+    try:
+        _trained_paths()
+    except MissingDependency as exc:
+        return str(exc)
+    return None
+
+
 class DefaultBackend(_DetectingBackend):
-    """PP-OCRv4 DB detection -> Tesseract ``vie`` (LSTM, line mode) per line crop."""
+    """PP-OCRv4 DB detection -> Tesseract ``vie`` (LSTM, line mode) per line crop, or the trained
+    recogniser on every line when ``Settings.recogniser`` is ``"trained"``."""
 
     name = "default"
+    # The first reader's engine name: "tesseract", or "trained" (then Tesseract reads second).
+    first_engine = "tesseract"
+    trained: TrainedLineReader | None = None
 
     def __init__(self, settings: Settings) -> None:
-        super().__init__(settings)
+        first = self.first_reader(settings)
+        super().__init__(settings, load_asterocr=first == "tesseract")
         start = time.perf_counter()
+        self.first_engine = first
         self.reader = TesseractLineReader(settings.tessdata_dir())
+        if first == "trained":
+            self.trained = load_trained_reader(settings.threads)
         self.load_seconds += time.perf_counter() - start
 
-    @staticmethod
-    def check_available(settings: Settings) -> str | None:
+    @classmethod
+    def first_reader(cls, settings: Settings) -> str:
+        return settings.recogniser
+
+    @classmethod
+    def check_available(cls, settings: Settings) -> str | None:
         if settings.tessdata_dir() is None:
             return "Tesseract 'vie' data not found (apt-get install tesseract-ocr-vie)"
         try:
             model_path("ppocr_v4_det")
         except Exception as exc:
             return str(exc)
+        if cls.first_reader(settings) == "trained":
+            return trained_unavailable()
         return None
 
     def read_page(self, page: Page) -> list[Line]:
         lines = self.detect(page)
-        out: list[Line] = []
+        start = time.perf_counter()
         crops = line_crops(page, lines)
-        for line, crop in zip(lines, crops, strict=True):
-            text, conf, chars = self.reader.read(crop)
-            if not text:
+        if self.trained is not None:
+            readings = self.trained.read_batch(crops)
+        else:
+            readings = [self.reader.read(crop) for crop in crops]
+        out: list[Line] = []
+        for line, (text, conf, chars) in zip(lines, readings, strict=True):
+            # A detected line the trained reader reads as nothing goes to the second reader
+            # (Tesseract retries its own empty reads in raw-line mode instead).
+            if not text and self.trained is None:
                 continue
             out.append(line.model_copy(update={"text": text, "confidence": conf, "char_confidences": chars,
-                                               "engine": "tesseract"}))
-        return self._arbitrate(page, out)
+                                               "engine": self.first_engine}))
+        self.add_stage_time("recognise", time.perf_counter() - start)
+        start = time.perf_counter()
+        arbitrated = [ln for ln in self._arbitrate(page, out) if ln.text]
+        self.add_stage_time("arbitrate", time.perf_counter() - start)
+        return arbitrated
+
+    def _second_text_readings(self, page: Page, lines: list[Line]) -> list[Reading | None]:
+        """The second reader's readings of ``lines``: asterocr after Tesseract, Tesseract after the
+        trained recogniser (None for a line with no crop)."""
+        if self.trained is None:
+            return super().reread(page, lines, "text")
+        results: list[Reading | None] = []
+        for crop in line_crops(page, lines):
+            if crop.size == 0:
+                results.append(None)
+                continue
+            text, conf, chars = self.reader.read(crop)
+            results.append(Reading(engine="tesseract", text=text, confidence=conf, char_confidences=chars))
+        return results
+
+    def _has_second_reader(self) -> bool:
+        return self.text_reader is not None or (self.trained is not None and self.settings.second_reader)
 
     def _arbitrate(self, page: Page, lines: list[Line]) -> list[Line]:
-        """Lines Tesseract reads badly (handwriting on old forms, blur) are read by asterocr too,
-        and the reading that looks more like Vietnamese wins; the other is kept as an alternative."""
-        if self.text_reader is None:
+        """Lines the first reader reads badly (handwriting on old forms, blur) are read by the second
+        reader too, and the reading that looks more like Vietnamese wins; the other is kept as an
+        alternative."""
+        if not self._has_second_reader():
             return lines
-        quality = [reading_quality(ln.text, ln.confidence) for ln in lines]
+        quality = [reading_quality(ln.text, ln.confidence) if ln.text else 0.0 for ln in lines]
         weak = [i for i, q in enumerate(quality) if q < WEAK_LINE]
         if not weak:
             return lines
-        readings = super().reread(page, [lines[i] for i in weak], "text")
+        readings = self._second_text_readings(page, [lines[i] for i in weak])
         out = list(lines)
         for i, alt in zip(weak, readings, strict=True):
             if alt is None or not alt.text:
@@ -173,7 +270,11 @@ class DefaultBackend(_DetectingBackend):
         return out
 
     def reread(self, page: Page, lines: list[Line], kind: TextKind) -> list[Reading | None]:
-        if kind != "text" or not any(ln.engine == "asterocr" for ln in lines):
+        if kind != "text":
+            return super().reread(page, lines, kind)
+        if self.trained is not None:
+            return self._reread_after_trained(page, lines)
+        if not any(ln.engine == "asterocr" for ln in lines):
             return super().reread(page, lines, kind)
         # A line asterocr already read is read again by Tesseract: the second reading must come
         # from the other recogniser to count as independent evidence.
@@ -188,12 +289,44 @@ class DefaultBackend(_DetectingBackend):
                 results[k] = Reading(engine="tesseract", text=text, confidence=conf, char_confidences=chars)
         return results
 
+    def _reread_after_trained(self, page: Page, lines: list[Line]) -> list[Reading | None]:
+        """Tesseract reads again what the trained recogniser read; a line Tesseract already read
+        (it won the arbitration) is read again by the trained recogniser."""
+        assert self.trained is not None
+        if not self.settings.second_reader:
+            return [None for _ in lines]
+        by_tesseract = [k for k, ln in enumerate(lines) if ln.engine == "tesseract"]
+        others = [k for k, ln in enumerate(lines) if ln.engine != "tesseract"]
+        results: list[Reading | None] = [None] * len(lines)
+        for k, reading in zip(others, self._second_text_readings(page, [lines[k] for k in others]), strict=True):
+            results[k] = reading
+        crops = line_crops(page, [lines[k] for k in by_tesseract])
+        for k, crop, (text, conf, chars) in zip(by_tesseract, crops, self.trained.read_batch(crops), strict=True):
+            if crop.size:
+                results[k] = Reading(engine="trained", text=text, confidence=conf, char_confidences=chars)
+        return results
+
     def model_info(self) -> dict[str, str]:
+        if self.trained is not None:
+            return {"detector": "PP-OCRv4 det (onnx)", "recogniser": f"trained {self.trained.info()}",
+                    "digits": "PP-OCRv4 rec (onnx)",
+                    "second_reader": f"tesseract {self.reader.lang}" if self.settings.second_reader else "none"}
         return {"detector": "PP-OCRv4 det (onnx)", "recogniser": f"tesseract {self.reader.lang}",
                 "digits": "PP-OCRv4 rec (onnx)", "second_reader": "asterocr" if self.text_reader else "none"}
 
     def close(self) -> None:
         self.reader.close()
+
+
+class TrainedBackend(DefaultBackend):
+    """PP-OCRv4 DB detection -> the project's trained recogniser on every line (batched), Tesseract
+    as the second reader of Vietnamese lines, PP-OCR rec for digits."""
+
+    name = "trained"
+
+    @classmethod
+    def first_reader(cls, settings: Settings) -> str:
+        return "trained"
 
 
 class RapidOcrBackend(_DetectingBackend):

@@ -100,6 +100,10 @@ def _unclip(box: np.ndarray, ratio: float) -> np.ndarray | None:
 
 
 MAX_UPSCALE = 2.5
+# With a text-height target the detector's input is scaled so that letters come out about
+# this many pixels high, never larger than the fixed max-side rule and never with a side
+# under MIN_DETECT_SIDE (docs/detection.md has the measurements behind both).
+MIN_DETECT_SIDE = 640
 
 
 class DbDetector:
@@ -114,37 +118,54 @@ class DbDetector:
         box_threshold: float = 0.5,
         unclip_ratio: float = 1.6,
         min_size: float = 3.0,
+        text_height_target: float | None = None,
     ) -> None:
         self.session = make_session(model_file, threads)
         self.input_name = self.session.get_inputs()[0].name
         self.max_side = max_side
+        self.text_height_target = text_height_target
         self.threshold = threshold
         self.box_threshold = box_threshold
         self.unclip_ratio = unclip_ratio
         self.min_size = min_size
 
-    def _resize(self, image: np.ndarray) -> tuple[np.ndarray, float, float]:
+    def input_scale(self, height: int, width: int, text_height: float | None = None) -> float:
+        """How much the image is scaled for the network.
+
+        Small phone images are enlarged too: the detector merges neighbouring lines of
+        5-10 px text that it separates cleanly at twice the size.  Given the page's letter
+        height (pixels of this image) and a target, a page with large print is shrunk further.
+        """
+        scale = min(MAX_UPSCALE, self.max_side / max(height, width, 1))
+        if text_height and self.text_height_target:
+            floor = min(1.0, MIN_DETECT_SIDE / max(height, width, 1))
+            scale = min(scale, max(self.text_height_target / text_height, floor))
+        return scale
+
+    def _resize(self, image: np.ndarray, text_height: float | None = None) -> tuple[np.ndarray, float, float]:
         h, w = image.shape[:2]
-        # Small phone images are enlarged too: the detector merges neighbouring lines of
-        # 5-10 px text that it separates cleanly at twice the size.
-        scale = min(MAX_UPSCALE, self.max_side / max(h, w))
+        scale = self.input_scale(h, w, text_height)
         nh = max(32, round(h * scale / 32) * 32)
         nw = max(32, round(w * scale / 32) * 32)
         resized = cv2.resize(image, (nw, nh), interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR)
         return resized, w / nw, h / nh
 
-    def probability_map(self, image: np.ndarray) -> tuple[np.ndarray, float, float]:
+    def probability_map(self, image: np.ndarray, text_height: float | None = None) -> tuple[np.ndarray, float, float]:
         """The detector's text probability map and the (x, y) scale back to ``image``."""
         bgr = image if image.ndim == 3 else cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
-        resized, sx, sy = self._resize(bgr)
+        resized, sx, sy = self._resize(bgr, text_height)
         blob = (resized.astype(np.float32) / 255.0 - 0.5) / 0.5
         blob = blob.transpose(2, 0, 1)[np.newaxis]
         prob = self.session.run(None, {self.input_name: blob})[0][0, 0]
         return prob, sx, sy
 
-    def detect(self, image: np.ndarray) -> list[tuple[np.ndarray, float]]:
-        """Quads (4x2, image coordinates, TL-TR-BR-BL) with their detection scores."""
-        prob, sx, sy = self.probability_map(image)
+    def detect(self, image: np.ndarray, text_height: float | None = None) -> list[tuple[np.ndarray, float]]:
+        """Quads (4x2, image coordinates, TL-TR-BR-BL) with their detection scores.
+
+        ``text_height`` (letter height in pixels of ``image``, when known) lets a detector with
+        a text-height target choose a smaller input for large print.
+        """
+        prob, sx, sy = self.probability_map(image, text_height)
         mask = cv2.dilate((prob > self.threshold).astype(np.uint8), np.ones((2, 2), np.uint8))
         contours, _ = cv2.findContours(mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
         h, w = image.shape[:2]
