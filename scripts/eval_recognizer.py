@@ -18,7 +18,6 @@ import argparse
 import json
 import sys
 import time
-from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -28,32 +27,11 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from digitize.bench.lines import cer_by_slice  # noqa: E402
 from digitize.ocr.line_input import batch_lines, ctc_greedy_decode, default_charset  # noqa: E402
 from digitize.synth.lines import load_split  # noqa: E402
 
 DEFAULT_MODEL = ROOT / "models" / "recognizer" / "digitize_rec.onnx"
-
-
-def levenshtein(a: str, b: str) -> int:
-    """Edit distance."""
-    from rapidfuzz.distance import Levenshtein
-
-    return int(Levenshtein.distance(a, b))
-
-
-def report(predictions: list[str], records: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
-    """CER and exact-line share overall, per condition and per kind."""
-    acc: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    for pred, rec in zip(predictions, records, strict=True):
-        d = levenshtein(pred, rec["text"])
-        for key in ("all", f"condition:{rec['condition']}", f"kind:{rec['kind']}"):
-            a = acc[key]
-            a[0] += d
-            a[1] += len(rec["text"])
-            a[2] += int(d == 0)
-            a[3] += 1
-    return {k: {"cer": round(v[0] / max(v[1], 1), 5), "exact": round(v[2] / max(v[3], 1), 4), "lines": v[3]}
-            for k, v in sorted(acc.items())}
 
 
 def read_onnx(model: Path, images: list[np.ndarray], batch: int, threads: int) -> tuple[list[str], float, float]:
@@ -114,11 +92,11 @@ def main() -> int:
     out: dict[str, Any] = {"lines": len(images)}
     texts, per_line, cpu = read_onnx(args.model, images, args.batch, args.threads)
     out["onnx"] = {"ms_per_line": round(per_line * 1000, 3), "cpu_ms_per_line": round(cpu * 1000, 3),
-                   "threads": args.threads, "batch": args.batch, "report": report(texts, records)}
+                   "threads": args.threads, "batch": args.batch, "report": cer_by_slice(texts, records)}
     if args.tesseract:
         t_texts, t_per_line, t_cpu = read_tesseract(images)
         out["tesseract"] = {"ms_per_line": round(t_per_line * 1000, 3), "cpu_ms_per_line": round(t_cpu * 1000, 3),
-                            "report": report(t_texts, records)}
+                            "report": cer_by_slice(t_texts, records)}
     readers = [r for r in ("onnx", "tesseract") if r in out]
     print(f"{len(images)} lines; " + "; ".join(
         f"{r} {out[r]['ms_per_line']:.2f} ms/line wall, {out[r]['cpu_ms_per_line']:.2f} ms/line CPU" for r in readers))

@@ -30,7 +30,6 @@ import random
 import sys
 import tempfile
 import time
-from collections import defaultdict
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -45,6 +44,7 @@ if str(ROOT) not in sys.path:
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
 
+from digitize.bench.lines import cer_by_slice  # noqa: E402
 from digitize.ocr.line_input import (  # noqa: E402
     LINE_HEIGHT,
     PAPER_WHITE,
@@ -213,22 +213,6 @@ class Batches:
 
 
 # ----------------------------------------------------------------------------- evaluation
-def levenshtein(a: str, b: str) -> int:
-    """Edit distance (rapidfuzz when installed)."""
-    try:
-        from rapidfuzz.distance import Levenshtein
-
-        return int(Levenshtein.distance(a, b))
-    except ImportError:  # pragma: no cover
-        prev = list(range(len(b) + 1))
-        for i, ca in enumerate(a, 1):
-            cur = [i]
-            for j, cb in enumerate(b, 1):
-                cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-            prev = cur
-        return prev[-1]
-
-
 def predict(model: nn.Module, images: list[np.ndarray], charset: list[str]) -> list[str]:
     """Greedy readings of uint8 lines, batched by width."""
     model.eval()
@@ -241,21 +225,6 @@ def predict(model: nn.Module, images: list[np.ndarray], charset: list[str]) -> l
             for k, i in enumerate(idx):
                 texts[int(i)] = ctc_greedy_decode(logprobs[k], charset)[0]
     return texts
-
-
-def cer_report(predictions: list[str], records: list[dict[str, Any]]) -> dict[str, Any]:
-    """CER overall, per condition and per kind; exact-line share."""
-    errors: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # edits, chars, exact, lines
-    for pred, rec in zip(predictions, records, strict=True):
-        d = levenshtein(pred, rec["text"])
-        for key in ("all", f"condition:{rec['condition']}", f"kind:{rec['kind']}"):
-            e = errors[key]
-            e[0] += d
-            e[1] += len(rec["text"])
-            e[2] += int(d == 0)
-            e[3] += 1
-    return {k: {"cer": round(v[0] / max(v[1], 1), 5), "exact": round(v[2] / max(v[3], 1), 4), "lines": v[3]}
-            for k, v in sorted(errors.items())}
 
 
 # ----------------------------------------------------------------------------- checkpoints and export
@@ -406,7 +375,7 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
         print(f"resumed from {last} at step {step}", flush=True)
 
     def evaluate() -> dict[str, Any]:
-        report = cer_report(predict(model, eval_images, charset), eval_records)
+        report = cer_by_slice(predict(model, eval_images, charset), eval_records)
         model.train()
         return report
 
@@ -460,7 +429,7 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
         if float(state.get("best_cer", math.inf)) < (history[-1]["cer"] if history else math.inf):
             model.load_state_dict(state["model"])
             print(f"using the best checkpoint (step {state['step']})", flush=True)
-    final = cer_report(predict(model, held_images, charset), held_records)
+    final = cer_by_slice(predict(model, held_images, charset), held_records)
     print("held-out (all lines): " + ", ".join(f"{k} {v['cer'] * 100:.2f}% ({v['lines']})" for k, v in final.items()),
           flush=True)
     export_dir = out / "export"

@@ -60,6 +60,23 @@ class LineSample:
         return image if image is not None else np.zeros((0, 0, 3), np.uint8)
 
 
+
+def cer_by_slice(predictions: list[str], records: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
+    """CER and exact-line share of ``predictions`` against ``records[i]["text"]``, overall
+    (``all``) and per ``condition:<c>`` and ``kind:<k>``: the training script's periodic
+    evaluation and ``scripts/eval_recognizer.py`` report the same way."""
+    acc: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # edits, chars, exact, lines
+    for pred, rec in zip(predictions, records, strict=True):
+        d = levenshtein(pred, rec["text"])
+        for key in ("all", f"condition:{rec['condition']}", f"kind:{rec['kind']}"):
+            a = acc[key]
+            a[0] += d
+            a[1] += len(rec["text"])
+            a[2] += int(d == 0)
+            a[3] += 1
+    return {k: {"cer": round(v[0] / max(v[1], 1), 5), "exact": round(v[2] / max(v[3], 1), 4), "lines": v[3]}
+            for k, v in sorted(acc.items())}
+
 def content_of(text: str) -> str:
     """``numeric`` for numbers, dates, serials and areas; ``words`` for the rest."""
     chars = [c for c in text if not c.isspace()]
