@@ -12,8 +12,10 @@ from digitize.config import Settings
 from digitize.fields.mrz_repair import read_mrz
 from digitize.model import FieldStatus
 from digitize.ocr.base import create_backend
+from digitize.synth import GENERATOR_VERSION
 
-REFERENCE_SET = Path("/work/wt/quick-set-ref")
+# The quick bench set, where `digitize bench --quick` has generated it (CI generates it after pytest).
+REFERENCE_SET = Path(__file__).resolve().parents[2] / "bench-data" / f"quick-{GENERATOR_VERSION}"
 
 
 def test_an_mrz_failing_its_checks_takes_the_second_readers_rows_that_check_out() -> None:
