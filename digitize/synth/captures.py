@@ -24,7 +24,7 @@ from dataclasses import replace
 import cv2
 import numpy as np
 
-from digitize.synth import degrade
+from digitize.synth import degrade, photo
 from digitize.synth.degrade import Sample
 
 PHONE_LONG_SIDES = (960, 1280, 1600, 2048, 2560)  # 720x960 ... 1920x2560 frames (3:4)
@@ -124,7 +124,7 @@ def background(w: int, h: int, rng: np.random.Generator, card: bool = False) -> 
         return woven_mat(w, h, rng), kind
     if kind == "cloth":
         return patterned_cloth(w, h, rng), kind
-    return degrade.texture(w, h, rng), kind
+    return photo.texture(w, h, rng), kind
 
 
 def adjacent_page(bg: np.ndarray, quad: np.ndarray, rng: np.random.Generator) -> None:

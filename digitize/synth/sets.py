@@ -21,7 +21,7 @@ import numpy as np
 from PIL import Image
 
 from digitize.model import DocType
-from digitize.synth import GENERATOR_VERSION, cards, data, degrade, gcn2009, gcn2024, gcn_old, real_style
+from digitize.synth import GENERATOR_VERSION, cards, data, degrade, gcn2009, gcn2024, gcn_old, photo, real_style
 from digitize.synth.canvas import Rendered
 from digitize.synth.degrade import Sample
 from digitize.truth import GroundTruth, TruthLine, save_truth
@@ -170,7 +170,7 @@ def apply_condition(s: Sample, condition: str, rng: np.random.Generator, is_card
     def capture(mild: bool) -> Callable[[Sample], Sample]:
         if rng.random() < 0.5:
             return lambda x: degrade.scanner(x, rng, max_skew=3.0 if mild else 10.0, bleed=bleed)
-        return lambda x: degrade.phone(x, rng, max_tilt=4.0 if mild else 8.0)
+        return lambda x: photo.phone(x, rng, max_tilt=4.0 if mild else 8.0)
 
     if condition == "clean":
         return degrade.print_jitter(s, rng)
@@ -182,9 +182,9 @@ def apply_condition(s: Sample, condition: str, rng: np.random.Generator, is_card
             return degrade.scanner(s, rng, bleed=False)
         return degrade.scanner(s, rng, bleed=bleed)
     if condition == "phone":
-        s = degrade.phone(s, rng)
+        s = photo.phone(s, rng)
         if rng.random() < 0.2:  # sent through a phone scanner app (CamScanner and the like)
-            s = degrade.scanner_app(s, rng)
+            s = photo.scanner_app(s, rng)
         return s
     if condition == "aged":
         return capture(True)(degrade.age(s, rng))
@@ -193,7 +193,7 @@ def apply_condition(s: Sample, condition: str, rng: np.random.Generator, is_card
         if rng.random() < 0.4:
             s = degrade.age(s, rng)
         if is_card or rng.random() < 0.3:  # held in hand for the photo: a thumb over an edge
-            return degrade.finger(degrade.phone(s, rng), rng)
+            return degrade.finger(photo.phone(s, rng), rng)
         return capture(False)(s)
     if condition == "rotated":
         s = capture(True)(s)
@@ -201,7 +201,7 @@ def apply_condition(s: Sample, condition: str, rng: np.random.Generator, is_card
     if condition == "two_pages":
         if rng.random() < 0.35:  # the unfolded A3 sheet on a flatbed
             return degrade.scanner(s, rng, max_skew=4.0, dpi=float(rng.choice([100, 150])), bleed=False)
-        return degrade.phone(s, rng, long_side=int(rng.integers(2000, 2600)), fill=(0.8, 0.95), max_tilt=5.0)
+        return photo.phone(s, rng, long_side=int(rng.integers(2000, 2600)), fill=(0.8, 0.95), max_tilt=5.0)
     raise ValueError(f"unknown condition {condition!r}")
 
 

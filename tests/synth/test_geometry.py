@@ -5,7 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from digitize.synth import data, degrade, gcn2009
+from digitize.synth import data, degrade, gcn2009, photo
 
 
 def _ink(img: np.ndarray) -> np.ndarray:
@@ -98,7 +98,7 @@ def test_phone_capture_keeps_field_ink_in_box() -> None:
     mark[y0:y1, x0:x1] = red[y0:y1, x0:x1] * 255
     s.paper = mark  # the paper mask travels through every geometric step and nothing else writes it
     for seed in range(3):
-        out = degrade.phone(s, np.random.default_rng(seed))
+        out = photo.phone(s, np.random.default_rng(seed))
         assert _inside_fraction(out.paper > 127, out.boxes[path], pad=3.0) > 0.98
 
 
