@@ -250,7 +250,8 @@ def _page2_tail(cv: Canvas, cert: Certificate, x: float, right: float, y: float,
     if rng.random() < 0.2 and len(cert.parcels) == 1:
         cv.run(x, y, [Seg("2. Nhà ở:", style="bold")], size)
         y += size * lead
-        dxd = round(float(rng.uniform(40, min(150, p.dien_tich))), 1)
+        # the house stands on the parcel: a parcel under 40 m² gets a house of half to all of it
+        dxd = round(float(rng.uniform(min(40.0, p.dien_tich * 0.5), min(150, p.dien_tich))), 1)
         floors = int(rng.integers(1, 4))
         items = [("Loại nhà ở", pick(rng, ["Nhà ở riêng lẻ", "Nhà ở"]), "loai"),
                  ("Diện tích xây dựng", f"{fmt_area(dxd)} m²", "dien_tich_xay_dung"),
