@@ -125,10 +125,15 @@ class Recognizer(nn.Module):
 
 
 # ----------------------------------------------------------------------------- data
+def load_split(folder: Path) -> tuple[list[np.ndarray], list[dict[str, Any]]]:
+    """One split folder of a ``digitize synth lines`` dataset."""
+    from digitize.synth.lines import load_split as load
+
+    return load(folder)
+
+
 def load_data(folder: Path) -> dict[str, tuple[list[np.ndarray], list[dict[str, Any]]]]:
     """The train and held-out splits of a ``digitize synth lines`` folder."""
-    from digitize.synth.lines import load_split
-
     return {split: load_split(folder / split) for split in ("train", "heldout")}
 
 
@@ -280,6 +285,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """The command line."""
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, help="a `digitize synth lines` folder (train/ and heldout/)")
+    ap.add_argument("--more-data", type=Path, action="append", default=[],
+                    help="another `digitize synth lines` folder whose train split is added (repeatable; "
+                         "held-out lines always come from --data)")
+    ap.add_argument("--init-from", type=Path,
+                    help="start from this checkpoint's weights (a fine-tune: fresh optimiser and schedule)")
     ap.add_argument("--out", type=Path, required=True, help="checkpoints, logs and the exported model")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--steps", type=int, default=None,
@@ -340,8 +350,12 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
     train_images, train_records = data["train"]
     if args.train_lines:
         train_images, train_records = train_images[: args.train_lines], train_records[: args.train_lines]
+    for extra in args.more_data:
+        extra_images, extra_records = load_split(extra / "train")
+        train_images, train_records = train_images + extra_images, train_records + extra_records
     held_images, held_records = data["heldout"]
-    print(f"data: {len(train_images)} train, {len(held_images)} held-out lines from {data_dir} "
+    print(f"data: {len(train_images)} train, {len(held_images)} held-out lines from "
+          f"{', '.join(str(d) for d in [data_dir, *args.more_data])} "
           f"({time.perf_counter() - t0:.1f} s)", flush=True)
     batches = Batches(train_images, [r["text"] for r in train_records], charset, args.batch)
     eval_pick = np.random.default_rng(args.seed + 1).permutation(len(held_images))[: args.eval_lines]
@@ -349,6 +363,9 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
     eval_records = [held_records[int(i)] for i in eval_pick]
 
     model = Recognizer(len(charset) + 1, arch)
+    if args.init_from and not (args.resume and (args.out / "last.pt").exists()):
+        model.load_state_dict(torch.load(args.init_from, weights_only=False)["model"])
+        print(f"weights from {args.init_from}", flush=True)
     n_params = sum(p.numel() for p in model.parameters())
     print(f"model: {n_params / 1e6:.2f} M parameters, arch {asdict(arch)}", flush=True)
     optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)

@@ -119,7 +119,7 @@ def page_job(base_seed: int, split: str, index: int) -> PageJob:
     return PageJob(seed, split, d, r, conditions)
 
 
-def _samples(job: PageJob) -> Iterator[tuple[str, Sample]]:
+def document_samples(job: PageJob) -> Iterator[tuple[str, Sample]]:
     """The captured samples of one document: one per condition, all from one flat render."""
     rng = np.random.default_rng(job.seed)
     if job.conditions == (real_style.CONDITION,):
@@ -190,7 +190,7 @@ def lines_of_page(job: PageJob, charset: list[str] | None = None) -> list[tuple[
     allowed = set(chars)
     rng = np.random.default_rng([job.seed, 11])
     out: list[tuple[np.ndarray, LineMeta]] = []
-    for condition, captured in _samples(job):
+    for condition, captured in document_samples(job):
         s = _upright(captured)
         image = s.image
         if s.jpeg_quality < 100:  # the capture's JPEG, as the file on disk has it

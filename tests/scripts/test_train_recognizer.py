@@ -53,3 +53,23 @@ def test_quick_training_resumes(tmp_path: Path) -> None:
     assert (out / "last.pt").exists(), first.stdout[-2000:] + first.stderr[-2000:]
     again = subprocess.run([*args, "--resume"], capture_output=True, text=True, timeout=600, cwd=ROOT)
     assert "resumed from" in again.stdout and "at step 6" in again.stdout, again.stdout[-2000:] + again.stderr[-2000:]
+
+
+def test_a_fine_tune_starts_from_a_checkpoint_with_more_data(tmp_path: Path) -> None:
+    """--init-from takes a checkpoint's weights (fresh schedule); --more-data adds another set's train split."""
+    script = str(ROOT / "scripts" / "train_recognizer.py")
+    from digitize.synth.lines import generate_lines
+
+    data, extra = tmp_path / "data", tmp_path / "extra"
+    generate_lines(data, count=40, heldout_count=10, seed=3, jobs=1)
+    generate_lines(extra, count=30, heldout_count=1, seed=4, jobs=1)
+    first = tmp_path / "first"
+    base = [sys.executable, script, "--quick", "--data", str(data), "--steps", "4"]
+    done = subprocess.run([*base, "--out", str(first)], capture_output=True, text=True, timeout=600, cwd=ROOT)
+    assert (first / "last.pt").exists(), done.stdout[-2000:] + done.stderr[-2000:]
+    tuned = subprocess.run([*base, "--out", str(tmp_path / "tuned"), "--init-from", str(first / "last.pt"),
+                            "--more-data", str(extra)], capture_output=True, text=True, timeout=600, cwd=ROOT)
+    assert tuned.returncode == 0, tuned.stdout[-2000:] + tuned.stderr[-2000:]
+    assert f"weights from {first / 'last.pt'}" in tuned.stdout
+    trained_on = int(tuned.stdout.split("data: ")[1].split(" train")[0])
+    assert trained_on > 40  # both sets' training lines
