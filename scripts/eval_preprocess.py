@@ -57,7 +57,9 @@ def make_synthetic_sets(out: Path, n: int = 40, seed: int = 0) -> list[Path]:
             if cond == "scan":
                 img, m = synth.scan(page, rot, skew, yellow=float(rng.uniform(0, 0.9)), seed=s)
                 _ok, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, 90])
-                img = cv2.imdecode(buf, cv2.IMREAD_COLOR)
+                decoded = cv2.imdecode(buf, cv2.IMREAD_COLOR)
+                assert decoded is not None
+                img = decoded
                 corners = None
                 persp = 0.0
             else:

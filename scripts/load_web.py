@@ -168,6 +168,7 @@ def capture_feedback_12mp(repeats: int = 3) -> list[float]:
     from digitize.web.uploads import capture_check
 
     photo = cv2.imread(str(SAMPLES / "0002_gcn_2009_2014_trang_2_phone.jpg"))
+    assert photo is not None, "samples/0002_gcn_2009_2014_trang_2_phone.jpg is missing"
     big = cv2.resize(photo, MEGAPIXEL_12, interpolation=cv2.INTER_CUBIC)
     ok, buffer = cv2.imencode(".jpg", big, [cv2.IMWRITE_JPEG_QUALITY, 92])
     assert ok
