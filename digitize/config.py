@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     # Letter height (px) the detector's input is scaled to when the page's text height is known
     # (capture quality measures it); None: the fixed max-side rule alone (docs/detection.md).
     det_text_height: float | None = Field(default=None, ge=4.0, le=64.0)
+    # The DB detector's weights, by manifest id: PP-OCRv4 as shipped (fp32), or the project's int8
+    # quantisation of it (models/detector/, docs/detection.md: faster, same line recall).
+    det_model: Literal["ppocr_v4_det", "ppocr_v4_det_int8"] = "ppocr_v4_det"
     det_threshold: float = 0.3
     det_box_threshold: float = 0.5
     det_unclip_ratio: float = 1.6
@@ -48,6 +51,9 @@ class Settings(BaseSettings):
     # The default backend's first line reader: Tesseract `vie`, or the project's trained recogniser
     # (models/recognizer/digitize_rec.onnx; Tesseract then becomes the second reader).
     recogniser: Literal["tesseract", "trained"] = "tesseract"
+    # After Tesseract, the second reader of weak lines and of fields' Vietnamese text: asterocr, or the
+    # trained recogniser (about 100x faster a line; docs/reading.md has the measurements).
+    second_recogniser: Literal["asterocr", "trained"] = "asterocr"
 
     max_pixels: int = Field(default=200_000_000, ge=1)
     max_file_bytes: int = Field(default=500 * 1024 * 1024, ge=1)

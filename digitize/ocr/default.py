@@ -37,8 +37,9 @@ LINE_CROP_PAD = 0.12  # of the line height: DB boxes hug the ink; diacritics sit
 
 
 def make_detector(settings: Settings) -> DbDetector:
+    """The DB text detector the settings name (``det_model``), at their input size and thresholds."""
     return DbDetector(
-        model_path("ppocr_v4_det"),
+        model_path(settings.det_model),
         threads=settings.threads,
         max_side=settings.det_max_side,
         threshold=settings.det_threshold,
@@ -177,15 +178,19 @@ class DefaultBackend(_DetectingBackend):
     name = "default"
     # The first reader's engine name: "tesseract", or "trained" (then Tesseract reads second).
     first_engine = "tesseract"
+    # The second reader's engine: "asterocr" or "trained" after Tesseract, "tesseract" after "trained".
+    second_engine: str | None = "asterocr"
     trained: TrainedLineReader | None = None
 
     def __init__(self, settings: Settings) -> None:
         first = self.first_reader(settings)
-        super().__init__(settings, load_asterocr=first == "tesseract")
+        second = self.second_engine_for(settings)
+        super().__init__(settings, load_asterocr=second == "asterocr")
         start = time.perf_counter()
         self.first_engine = first
+        self.second_engine = second
         self.reader = TesseractLineReader(settings.tessdata_dir())
-        if first == "trained":
+        if "trained" in (first, second):
             self.trained = load_trained_reader(settings.threads)
         self.load_seconds += time.perf_counter() - start
 
@@ -194,14 +199,21 @@ class DefaultBackend(_DetectingBackend):
         return settings.recogniser
 
     @classmethod
+    def second_engine_for(cls, settings: Settings) -> str | None:
+        """The second reader's engine: Tesseract after the trained recogniser, else the configured one."""
+        if not settings.second_reader:
+            return None
+        return "tesseract" if cls.first_reader(settings) == "trained" else settings.second_recogniser
+
+    @classmethod
     def check_available(cls, settings: Settings) -> str | None:
         if settings.tessdata_dir() is None:
             return "Tesseract 'vie' data not found (apt-get install tesseract-ocr-vie)"
         try:
-            model_path("ppocr_v4_det")
+            model_path(settings.det_model)
         except Exception as exc:
             return str(exc)
-        if cls.first_reader(settings) == "trained":
+        if "trained" in (cls.first_reader(settings), cls.second_engine_for(settings)):
             return trained_unavailable()
         return None
 
@@ -209,7 +221,8 @@ class DefaultBackend(_DetectingBackend):
         lines = self.detect(page)
         start = time.perf_counter()
         crops = line_crops(page, lines)
-        if self.trained is not None:
+        if self.first_engine == "trained":
+            assert self.trained is not None
             readings = self.trained.read_batch(crops)
         else:
             readings = [self.reader.read(crop) for crop in crops]
@@ -217,7 +230,7 @@ class DefaultBackend(_DetectingBackend):
         for line, (text, conf, chars) in zip(lines, readings, strict=True):
             # A detected line the trained reader reads as nothing goes to the second reader
             # (Tesseract retries its own empty reads in raw-line mode instead).
-            if not text and self.trained is None:
+            if not text and self.first_engine == "tesseract":
                 continue
             out.append(line.model_copy(update={"text": text, "confidence": conf, "char_confidences": chars,
                                                "engine": self.first_engine}))
@@ -227,22 +240,28 @@ class DefaultBackend(_DetectingBackend):
         self.add_stage_time("arbitrate", time.perf_counter() - start)
         return arbitrated
 
+    def _read_with(self, engine: str, page: Page, lines: list[Line]) -> list[Reading | None]:
+        """``lines`` read by Tesseract or the trained recogniser (None for a line with no crop)."""
+        crops = line_crops(page, lines)
+        if engine == "trained":
+            assert self.trained is not None
+            readings = self.trained.read_batch(crops)
+        else:
+            readings = [self.reader.read(crop) if crop.size else ("", 0.0, []) for crop in crops]
+        return [Reading(engine=engine, text=text, confidence=conf, char_confidences=chars) if crop.size else None
+                for crop, (text, conf, chars) in zip(crops, readings, strict=True)]
+
     def _second_text_readings(self, page: Page, lines: list[Line]) -> list[Reading | None]:
-        """The second reader's readings of ``lines``: asterocr after Tesseract, Tesseract after the
-        trained recogniser (None for a line with no crop)."""
-        if self.trained is None:
+        """The second reader's readings of ``lines``: asterocr or the trained recogniser after
+        Tesseract, Tesseract after the trained recogniser (None for a line with no crop)."""
+        if self.second_engine == "asterocr":
             return super().reread(page, lines, "text")
-        results: list[Reading | None] = []
-        for crop in line_crops(page, lines):
-            if crop.size == 0:
-                results.append(None)
-                continue
-            text, conf, chars = self.reader.read(crop)
-            results.append(Reading(engine="tesseract", text=text, confidence=conf, char_confidences=chars))
-        return results
+        if self.second_engine is None:
+            return [None for _ in lines]
+        return self._read_with(self.second_engine, page, lines)
 
     def _has_second_reader(self) -> bool:
-        return self.text_reader is not None or (self.trained is not None and self.settings.second_reader)
+        return self.second_engine is not None and (self.second_engine != "asterocr" or self.text_reader is not None)
 
     def _arbitrate(self, page: Page, lines: list[Line]) -> list[Line]:
         """Lines the first reader reads badly (handwriting on old forms, blur) are read by the second
@@ -270,49 +289,31 @@ class DefaultBackend(_DetectingBackend):
         return out
 
     def reread(self, page: Page, lines: list[Line], kind: TextKind) -> list[Reading | None]:
+        """Digits by PP-OCR rec; text by the second reader, except that a line the second reader
+        already read (it won the arbitration) is read again by the first one: the second reading
+        must come from the other recogniser to count as independent evidence."""
         if kind != "text":
             return super().reread(page, lines, kind)
-        if self.trained is not None:
-            return self._reread_after_trained(page, lines)
-        if not any(ln.engine == "asterocr" for ln in lines):
-            return super().reread(page, lines, kind)
-        # A line asterocr already read is read again by Tesseract: the second reading must come
-        # from the other recogniser to count as independent evidence.
-        by_asterocr = [k for k, ln in enumerate(lines) if ln.engine == "asterocr"]
-        others = [k for k, ln in enumerate(lines) if ln.engine != "asterocr"]
-        results: list[Reading | None] = [None] * len(lines)
-        for k, reading in zip(others, super().reread(page, [lines[k] for k in others], kind), strict=True):
-            results[k] = reading
-        for k, crop in zip(by_asterocr, line_crops(page, [lines[k] for k in by_asterocr]), strict=True):
-            if crop.size:
-                text, conf, chars = self.reader.read(crop)
-                results[k] = Reading(engine="tesseract", text=text, confidence=conf, char_confidences=chars)
-        return results
-
-    def _reread_after_trained(self, page: Page, lines: list[Line]) -> list[Reading | None]:
-        """Tesseract reads again what the trained recogniser read; a line Tesseract already read
-        (it won the arbitration) is read again by the trained recogniser."""
-        assert self.trained is not None
-        if not self.settings.second_reader:
+        if not self._has_second_reader():
             return [None for _ in lines]
-        by_tesseract = [k for k, ln in enumerate(lines) if ln.engine == "tesseract"]
-        others = [k for k, ln in enumerate(lines) if ln.engine != "tesseract"]
+        assert self.second_engine is not None
+        by_second = [k for k, ln in enumerate(lines) if ln.engine == self.second_engine]
+        others = [k for k, ln in enumerate(lines) if ln.engine != self.second_engine]
         results: list[Reading | None] = [None] * len(lines)
         for k, reading in zip(others, self._second_text_readings(page, [lines[k] for k in others]), strict=True):
             results[k] = reading
-        crops = line_crops(page, [lines[k] for k in by_tesseract])
-        for k, crop, (text, conf, chars) in zip(by_tesseract, crops, self.trained.read_batch(crops), strict=True):
-            if crop.size:
-                results[k] = Reading(engine="trained", text=text, confidence=conf, char_confidences=chars)
+        first_readings = self._read_with(self.first_engine, page, [lines[k] for k in by_second])
+        for k, reading in zip(by_second, first_readings, strict=True):
+            results[k] = reading
         return results
 
     def model_info(self) -> dict[str, str]:
-        if self.trained is not None:
-            return {"detector": "PP-OCRv4 det (onnx)", "recogniser": f"trained {self.trained.info()}",
-                    "digits": "PP-OCRv4 rec (onnx)",
-                    "second_reader": f"tesseract {self.reader.lang}" if self.settings.second_reader else "none"}
-        return {"detector": "PP-OCRv4 det (onnx)", "recogniser": f"tesseract {self.reader.lang}",
-                "digits": "PP-OCRv4 rec (onnx)", "second_reader": "asterocr" if self.text_reader else "none"}
+        names = {"tesseract": f"tesseract {self.reader.lang}", "asterocr": "asterocr",
+                 "trained": f"trained {self.trained.info()}" if self.trained is not None else "trained"}
+        second = self.second_engine if self._has_second_reader() else None
+        return {"detector": f"PP-OCRv4 det (onnx, {self.settings.det_model})",
+                "recogniser": names[self.first_engine], "digits": "PP-OCRv4 rec (onnx)",
+                "second_reader": names[second] if second else "none"}
 
     def close(self) -> None:
         self.reader.close()

@@ -150,12 +150,19 @@ class DbDetector:
         resized = cv2.resize(image, (nw, nh), interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR)
         return resized, w / nw, h / nh
 
-    def probability_map(self, image: np.ndarray, text_height: float | None = None) -> tuple[np.ndarray, float, float]:
-        """The detector's text probability map and the (x, y) scale back to ``image``."""
+    def _blob(self, image: np.ndarray, text_height: float | None) -> tuple[np.ndarray, float, float]:
         bgr = image if image.ndim == 3 else cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
         resized, sx, sy = self._resize(bgr, text_height)
         blob = (resized.astype(np.float32) / 255.0 - 0.5) / 0.5
-        blob = blob.transpose(2, 0, 1)[np.newaxis]
+        return blob.transpose(2, 0, 1)[np.newaxis], sx, sy
+
+    def input_blob(self, image: np.ndarray, text_height: float | None = None) -> np.ndarray:
+        """The network's input ``[1, 3, H, W]`` for ``image`` (as :meth:`probability_map` feeds it)."""
+        return self._blob(image, text_height)[0]
+
+    def probability_map(self, image: np.ndarray, text_height: float | None = None) -> tuple[np.ndarray, float, float]:
+        """The detector's text probability map and the (x, y) scale back to ``image``."""
+        blob, sx, sy = self._blob(image, text_height)
         prob = self.session.run(None, {self.input_name: blob})[0][0, 0]
         return prob, sx, sy
 
