@@ -32,12 +32,13 @@ from digitize.io.loader import load_pages
 from digitize.ocr.default import make_detector, page_text_height
 from digitize.pipeline import preprocess_page
 
-Setting = tuple[int, float | None]  # (max side, text-height target)
+Setting = tuple[str, int, float | None]  # (detector model id, max side, text-height target)
 
 
 def setting_name(setting: Setting) -> str:
-    side, target = setting
-    return f"{side}" if target is None else f"{side}/th{target:g}"
+    model, side, target = setting
+    name = f"{side}" if target is None else f"{side}/th{target:g}"
+    return name if model == "ppocr_v4_det" else f"{name} {model.removeprefix('ppocr_v4_det_')}"
 
 
 def measure(set_dirs: list[Path], per_condition: int, settings_list: list[Setting],
@@ -45,7 +46,8 @@ def measure(set_dirs: list[Path], per_condition: int, settings_list: list[Settin
     """{setting: {condition: {pages, seconds_per_page, megapixels, truth_lines, found, recall}}} and the
     pages' text heights.  ``megapixels`` (the detector's input per page) is the cost free of machine load."""
     settings = Settings(threads=1)
-    detectors = {s: make_detector(settings.model_copy(update={"det_max_side": s[0], "det_text_height": s[1]}))
+    detectors = {s: make_detector(settings.model_copy(update={"det_model": s[0], "det_max_side": s[1],
+                                                              "det_text_height": s[2]}))
                  for s in settings_list}
     chosen: dict[str, list[Any]] = defaultdict(list)
     for item in [it for d in set_dirs for it in find_items(d)]:
@@ -136,12 +138,15 @@ def main() -> None:
     parser.add_argument("--per-condition", type=int, default=12)
     parser.add_argument("--sizes", default="960,1280,1600")
     parser.add_argument("--text-heights", default="", help="letter-height targets, each with the largest size")
+    parser.add_argument("--models", default="ppocr_v4_det",
+                        help="detector model ids (comma-separated), each measured at every setting")
     parser.add_argument("--conditions", default="", help="comma-separated; default all")
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s]
-    settings_list: list[Setting] = [(s, None) for s in sizes]
-    settings_list += [(max(sizes), float(t)) for t in args.text_heights.split(",") if t]
+    models = [m for m in args.models.split(",") if m]
+    settings_list: list[Setting] = [(m, s, None) for m in models for s in sizes]
+    settings_list += [(m, max(sizes), float(t)) for m in models for t in args.text_heights.split(",") if t]
     result = measure(args.set_dir, args.per_condition, settings_list,
                      [c for c in args.conditions.split(",") if c] or None)
     if args.out:
