@@ -242,8 +242,19 @@ def load_calibration(path: str) -> Calibration | None:
                        {k: float(v) for k, v in table.items()} if names == MODEL_INPUTS else None, default)
 
 
+def calibration_file_name(settings: Settings) -> str:
+    """``calibration.json`` for the default readers, ``calibration-<setup>.json`` for another setup."""
+    setup = settings.reader_setup()
+    return "calibration.json" if setup == "default" else f"calibration-{setup}.json"
+
+
 def calibration_path(settings: Settings) -> str:
-    return settings.calibration_file or str(models_dir() / "calibration.json")
+    """The confidence model to use: the configured file, else the one fitted for the settings'
+    reader setup, else the default readers' one (its signals then come from other readers)."""
+    if settings.calibration_file:
+        return settings.calibration_file
+    own = models_dir() / calibration_file_name(settings)
+    return str(own if own.exists() else models_dir() / "calibration.json")
 
 
 def field_confidence(c: Candidate, settings: Settings) -> float:

@@ -84,5 +84,15 @@ class Settings(BaseSettings):
         merged.update({k: v for k, v in overrides.items() if v is not None})
         return cls.model_validate(merged)
 
+    def reader_setup(self) -> str:
+        """Which line readers read the page: ``default`` (Tesseract, asterocr second),
+        ``trained-first`` (the ``trained`` backend or ``recogniser = "trained"``) or ``trained-second``.
+        The confidence model is fitted per setup: its signals depend on who read the text."""
+        if self.recogniser == "trained" or self.backend == "trained":
+            return "trained-first"
+        if self.second_recogniser == "trained":
+            return "trained-second"
+        return "default"
+
     def tessdata_dir(self) -> str | None:
         return self.tessdata or find_tessdata()

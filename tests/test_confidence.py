@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
+import pytest
 
 from digitize.bench.calibrate import samples_from
 from digitize.confidence import FEATURE_NAMES, Calibration, features, fit_calibration, heuristic_confidence
@@ -218,3 +221,23 @@ def test_samples_record_how_the_status_was_decided() -> None:
     assert extra["decided"] == [True, True, True, False]
     assert extra["unconfirmed_rule"] == [False, False, True, False]
     assert extra["condition"] == ["phone"] * 4 and extra["image"] == [0] * 4
+
+
+def test_each_reader_setup_has_its_own_confidence_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The signals depend on who read the text: a setup's own fitted model is used when it exists."""
+    from digitize import confidence
+    from digitize.config import Settings
+
+    assert Settings().reader_setup() == "default"
+    assert Settings(recogniser="trained").reader_setup() == "trained-first"
+    assert Settings(backend="trained").reader_setup() == "trained-first"
+    assert Settings(second_recogniser="trained").reader_setup() == "trained-second"
+    monkeypatch.setattr(confidence, "models_dir", lambda: tmp_path)
+    (tmp_path / "calibration.json").write_text("{}", encoding="utf-8")
+    trained = Settings(recogniser="trained")
+    assert confidence.calibration_path(trained) == str(tmp_path / "calibration.json")  # none of its own yet
+    (tmp_path / "calibration-trained-first.json").write_text("{}", encoding="utf-8")
+    assert confidence.calibration_path(trained) == str(tmp_path / "calibration-trained-first.json")
+    assert confidence.calibration_path(Settings()) == str(tmp_path / "calibration.json")
+    chosen = str(tmp_path / "mine.json")
+    assert confidence.calibration_path(Settings(recogniser="trained", calibration_file=chosen)) == chosen

@@ -34,6 +34,7 @@ from digitize.confidence import (
     TWO_READINGS_REASON,
     UNCONFIRMED_REASON,
     Calibration,
+    calibration_file_name,
     field_family,
     fit_calibration,
     fit_isotonic,
@@ -225,9 +226,11 @@ def calibrate_command(jobs: int, set_dir: Path | None, data_dir: Path, output: P
     from digitize.bench.runner import ensure_set
     from digitize.bench.transfer import render_table, transfer_report
 
-    cache = data_dir / "calibration-samples.npz"
-    held_cache = data_dir / "heldout-samples.npz"
     settings = Settings.load()
+    setup = settings.reader_setup()
+    suffix = "" if setup == "default" else f"-{setup}"
+    cache = data_dir / f"calibration-samples{suffix}.npz"
+    held_cache = data_dir / f"heldout-samples{suffix}.npz"
     if from_reviews is not None:
         _fit_from_reviews(from_reviews, output, variant, settings.review_threshold)
         return
@@ -264,7 +267,7 @@ def calibrate_command(jobs: int, set_dir: Path | None, data_dir: Path, output: P
         "inputs": list(MODEL_INPUTS if model.priors is not None else FEATURE_NAMES),
         "transfer": {name: _summary(r) for name, r in reports.items()},
     }, model.map_scores, model.map_values, model.priors, model.default_prior)
-    target = output or models_dir() / "calibration.json"
+    target = output or models_dir() / calibration_file_name(settings)
     target.write_text(model.to_json(), encoding="utf-8")
     click.echo(render_table(reports, variant))
     click.echo(f"calibrate: {len(y)} fields ({y.mean():.1%} right), variant {variant}, random-split ECE "
