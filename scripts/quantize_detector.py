@@ -46,15 +46,15 @@ CALIBRATION_SIDE = 640  # px: the central square of each detector input the rang
 RANGE_PERCENTILE = 99.99  # of each activation's values: its quantisation range
 
 
-def calibration_inputs(pages: int, seed: int) -> Iterator[np.ndarray]:
-    """Detector input blobs ``[1, 3, H, W]`` of ``pages`` generated, captured and processed pages."""
+def calibration_inputs(pages: int, seed: int, scratch: Path) -> Iterator[np.ndarray]:
+    """The central squares (``[1, 3, side, side]``) of the detector inputs of ``pages`` generated,
+    captured and processed pages; each capture passes through a JPEG file in ``scratch``."""
     import cv2
 
     settings = Settings(threads=1)
     detector = make_detector(settings)
     made = 0
     index = 0
-    scratch = Path(tempfile.mkdtemp(prefix="digitize-calibration-"))
     while made < pages:
         job = page_job(seed, "train", index)
         index += 1
@@ -63,7 +63,9 @@ def calibration_inputs(pages: int, seed: int) -> Iterator[np.ndarray]:
             path = scratch / f"page-{made:04d}.jpg"
             cv2.imwrite(str(path), cv2.cvtColor(sample.image, cv2.COLOR_RGB2BGR),
                         [cv2.IMWRITE_JPEG_QUALITY, sample.jpeg_quality])
-            for page in load_pages(path):
+            loaded = list(load_pages(path))
+            path.unlink()
+            for page in loaded:
                 for processed in preprocess_page(page, settings):
                     if processed.image is None:
                         continue
@@ -114,7 +116,7 @@ def quantize(out: Path, pages: int, seed: int) -> str:
 
         class Reader(CalibrationDataReader):
             def __init__(self) -> None:
-                self.blobs = calibration_inputs(pages, seed)
+                self.blobs = calibration_inputs(pages, seed, Path(tmp))
 
             def get_next(self) -> dict[str, np.ndarray] | None:
                 blob = next(self.blobs, None)
