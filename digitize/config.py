@@ -42,7 +42,8 @@ class Settings(BaseSettings):
     # (capture quality measures it); None: the fixed max-side rule alone (docs/detection.md).
     det_text_height: float | None = Field(default=None, ge=4.0, le=64.0)
     # The DB detector's weights, by manifest id: PP-OCRv4 as shipped (fp32), or the project's int8
-    # quantisation of it (models/detector/, docs/detection.md: faster, same line recall).
+    # quantisation of it (models/detector/; docs/detection.md: 0.6x the detection time and under 1 GiB
+    # per worker, but it loses fields and phone-photo lines, so it is not the default).
     det_model: Literal["ppocr_v4_det", "ppocr_v4_det_int8"] = "ppocr_v4_det"
     det_threshold: float = 0.3
     det_box_threshold: float = 0.5
